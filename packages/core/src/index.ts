@@ -66,6 +66,8 @@ export {
   tickerEventSchema,
   tradeEventSchema,
 } from './events'
+export type { ControlFrame, PoolConnection, TopicPool, TopicPoolOptions } from './socket/topic-pool-types'
+
 // --- order book
 export type {
   BookSide,
