@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 // Shared fixtures live beside the repository (`../shared/fixtures`), in CI as on a developer machine.
-const root = process.env.TICKMESH_FIXTURES ?? fileURLToPath(new URL('../../shared/fixtures/', import.meta.url))
+const root =
+  process.env.TICKMESH_FIXTURES ?? fileURLToPath(new URL('../../shared/fixtures/', import.meta.url))
 
 export function fixturePath(venue: string, file: string): string {
   return `${root.endsWith('/') ? root : `${root}/`}${venue}/${file}`

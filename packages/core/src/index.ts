@@ -4,6 +4,8 @@ export type {
   AdapterSettings,
   DecodeContext,
   Decoder,
+  FrameProcessor,
+  FrameProcessorOptions,
   Instrument,
   Logger,
   RawItem,

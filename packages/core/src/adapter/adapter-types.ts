@@ -111,3 +111,27 @@ export interface DecodeContext {
 
 /** A venue's pure decoder: total, never throws, never does I/O. */
 export type Decoder = (frame: string, context: DecodeContext) => MarketEvent[]
+
+/**
+ * The stateful pipeline behind an adapter, without sockets: decode, book sync (REST snapshots through
+ * the injected `fetch`), ticker merging, candle building. Adapters feed it from their sockets;
+ * `tickmesh replay` feeds it from a recording, so replay runs exactly the live logic.
+ */
+export interface FrameProcessor {
+  /** One frame exactly as received on a connection of `market`. Never throws. */
+  push(frame: string, market: Market, receivedAt: number): void
+  /** The connection for `market` was re-established: books of that market must resync. */
+  reset(market: Market): void
+}
+
+export interface FrameProcessorOptions {
+  emit: (event: MarketEvent) => void
+  /** Base REST URL (the venue's default when absent). */
+  restUrl?: string
+  fetch?: typeof fetch
+  /** Book levels to keep and emit per side (venue default when absent). */
+  bookDepth?: number
+  onRaw?: (item: RawItem) => void
+  /** Venue symbol → unified symbol, from the instruments cache when known. */
+  symbolOf?: (venueSymbol: string, market: Market) => string | undefined
+}

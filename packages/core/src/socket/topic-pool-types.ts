@@ -31,7 +31,15 @@ export interface PoolConnection {
 export interface TopicPoolOptions
   extends Pick<
     ReconnectingSocketOptions,
-    'WebSocket' | 'openTimeoutMs' | 'backoff' | 'keepAlive' | 'idle' | 'maxMessagesPerSecond' | 'proxy' | 'headers' | 'maxPayloadBytes'
+    | 'WebSocket'
+    | 'openTimeoutMs'
+    | 'backoff'
+    | 'keepAlive'
+    | 'idle'
+    | 'maxMessagesPerSecond'
+    | 'proxy'
+    | 'headers'
+    | 'maxPayloadBytes'
   > {
   label: string
   urls: readonly string[]
