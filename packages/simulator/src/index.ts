@@ -1,1 +1,40 @@
-export {}
+// @tickmesh/simulator public API.
+export type {
+  SimBookChange,
+  SimFault,
+  SimFaultKind,
+  SimInstrument,
+  SimLevel,
+  SimMarket,
+  SimStats24h,
+  SimTrade,
+  VenueModule,
+  VenueModuleFactory,
+  VenueModuleOptions,
+} from './sim-types'
+export {
+  CONNECTION_FAULT_KINDS,
+  ConnectionSet,
+  Outbound,
+  RestFaultGate,
+  TokenBucket,
+  formatPrice,
+  formatSize,
+  formatUnits,
+  priceOf,
+  replyJson,
+  safeEqual,
+  scaledMs,
+  sizeOf,
+  toLots,
+  toTicks,
+} from './shared/index'
+export type {
+  FormatDecimalOptions,
+  OutboundOptions,
+  RestFault,
+  RestFaultGateOptions,
+  SentCounter,
+  TokenBucketOptions,
+} from './shared/index'
+export { registeredVenues, venueFactory } from './venues/index'
