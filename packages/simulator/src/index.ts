@@ -38,3 +38,5 @@ export type {
   TokenBucketOptions,
 } from './shared/index'
 export { registeredVenues, venueFactory } from './venues/index'
+export { expectSameShape, shapeDifferences, shapeOf } from './conformance/index'
+export type { SameShapeOptions, Shape } from './conformance/index'

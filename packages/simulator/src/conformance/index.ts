@@ -1,0 +1,2 @@
+export type { SameShapeOptions, Shape } from './shape-of'
+export { expectSameShape, shapeDifferences, shapeOf } from './shape-of'
