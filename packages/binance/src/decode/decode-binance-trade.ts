@@ -1,0 +1,46 @@
+import type { DecodeContext, ErrorEvent, TradeEvent } from '@tickmesh/core'
+import type { WireObject } from './decode-helpers'
+import { decodeError, readNumber, readString, resolveSymbol } from './decode-helpers'
+
+/**
+ * `aggTrade` (id `a`) and `trade` (id `t`) → `trade`. `m` = the buyer is the maker, so the taker
+ * sold. The exchange time is the trade time `T`, not the event time `E`.
+ */
+export function decodeBinanceTrade(
+  data: WireObject,
+  frame: string,
+  context: DecodeContext,
+  idKey: 'a' | 't',
+): TradeEvent | ErrorEvent {
+  const venueSymbol = readString(data, 's')
+  const id = readNumber(data, idKey)
+  const price = readNumber(data, 'p')
+  const amount = readNumber(data, 'q')
+  const tradeTime = readNumber(data, 'T')
+  const buyerIsMaker = data.m
+  if (
+    venueSymbol === null ||
+    !Number.isFinite(id) ||
+    !Number.isFinite(price) ||
+    !Number.isFinite(amount) ||
+    !Number.isFinite(tradeTime) ||
+    typeof buyerIsMaker !== 'boolean'
+  ) {
+    return decodeError('Binance trade with a missing or mistyped field (s, id, p, q, T, m).', frame, context)
+  }
+  const symbol = resolveSymbol(venueSymbol, context)
+  if (symbol === null) return decodeError(`Unknown Binance symbol "${venueSymbol}".`, frame, context)
+  return {
+    kind: 'trade',
+    venue: 'binance',
+    market: context.market,
+    symbol,
+    venueSymbol,
+    exchangeTime: tradeTime,
+    receivedAt: context.receivedAt,
+    id: String(id),
+    price,
+    amount,
+    side: buyerIsMaker ? 'sell' : 'buy',
+  }
+}

@@ -1,0 +1,61 @@
+import type { DecodeContext, ErrorEvent, Market } from '@tickmesh/core'
+import { truncate } from '@tickmesh/core'
+import { unifiedFromBinance } from '../binance-symbols'
+
+/** A parsed JSON object from the wire; fields are read through the typed readers below. */
+export type WireObject = Record<string, unknown>
+
+export function isObject(value: unknown): value is WireObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** A decimal string or number as a finite number, NaN otherwise (missing, wrong type, garbage). */
+export function readNumber(object: WireObject, key: string): number {
+  const value = object[key]
+  if (typeof value === 'number') return value
+  if (typeof value === 'string' && value.length > 0) return +value
+  return Number.NaN
+}
+
+/** Like `readNumber` but null when the field is absent or unusable (optional fields). */
+export function readOptionalNumber(object: WireObject, key: string): number | null {
+  const number = readNumber(object, key)
+  return Number.isFinite(number) ? number : null
+}
+
+export function readString(object: WireObject, key: string): string | null {
+  const value = object[key]
+  return typeof value === 'string' && value.length > 0 ? value : null
+}
+
+/** Unified symbol for a Binance spelling: the instruments cache first, then the quote-list split. */
+export function resolveSymbol(venueSymbol: string, context: DecodeContext): string | null {
+  return context.symbolOf?.(venueSymbol) ?? unifiedFromBinance(venueSymbol, context.market)
+}
+
+export function decodeError(
+  message: string,
+  frame: string,
+  context: DecodeContext,
+  symbol: string | null = null,
+  code = 'DECODE_ERROR',
+): ErrorEvent {
+  return {
+    kind: 'error',
+    venue: 'binance',
+    market: context.market,
+    symbol,
+    code,
+    message,
+    hint:
+      code === 'DECODE_ERROR'
+        ? 'The frame was skipped and the stream goes on; report it if it repeats (the raw frame is attached).'
+        : null,
+    raw: truncate(frame, 512),
+    receivedAt: context.receivedAt,
+  }
+}
+
+export function marketOf(context: DecodeContext): Market {
+  return context.market
+}
