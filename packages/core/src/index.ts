@@ -98,6 +98,10 @@ export type {
 export type { ControlFrame, PoolConnection, TopicPool, TopicPoolOptions } from './socket/topic-pool-types'
 
 // --- order book
+export { BookSync } from './order-book/book-sync'
+export type { BookSyncOptions, BookSyncResult } from './order-book/book-sync'
+export { crc32, crc32Bytes, crc32Signed } from './order-book/crc32'
+export { OrderBook } from './order-book/order-book'
 export type {
   BookSide,
   OrderBookOptions,
