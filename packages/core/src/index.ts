@@ -114,5 +114,8 @@ export type {
 // --- signing and clock
 export { Credentials, createCredentials, redact, revealSecret } from './signing/credentials'
 export type { CredentialsInput } from './signing/credentials'
+export { ed25519SignBase64 } from './signing/ed25519'
+export { hmacSha256Base64, hmacSha256Hex, timingSafeEqualString } from './signing/hmac'
+export type { HmacKey } from './signing/hmac'
 
 // --- recording
