@@ -40,3 +40,12 @@ export type {
 export { registeredVenues, venueFactory } from './venues/index'
 export { expectSameShape, shapeDifferences, shapeOf } from './conformance/index'
 export type { SameShapeOptions, Shape } from './conformance/index'
+export {
+  DEFAULT_FAIR_PRICES,
+  DEFAULT_VENUE_QUOTING,
+  createPrng,
+  createSimMarket,
+  defaultInstruments,
+  venueSymbolOf,
+} from './market/index'
+export type { Prng, SimDislocation, SimMarketControl, SimMarketOptions, VenueQuoting } from './market/index'

@@ -20,6 +20,8 @@ export interface SimInstrument {
   lotSize: number
   priceDecimals: number
   sizeDecimals: number
+  /** Base currency per lot-size unit of a contract (OKX swaps: 0.01 BTC per contract). Default 1. */
+  contractValue?: number
 }
 
 /** One price level in ticks/lots. */
@@ -62,7 +64,11 @@ export interface SimMarket {
   /** Simulated wall clock in ms (real time by default). */
   now(): number
   instruments(venue: VenueId): readonly SimInstrument[]
-  instrument(venue: VenueId, venueSymbol: string): SimInstrument | undefined
+  /**
+   * By venue spelling or unified symbol. Binance and Bybit spell spot and linear alike (`BTCUSDT`):
+   * pass `market` (or the unified symbol `BTC/USDT:USDT`) for the perpetual; spot wins otherwise.
+   */
+  instrument(venue: VenueId, venueSymbol: string, market?: Market): SimInstrument | undefined
   /** The true book, best first, at most `depth` levels per side. */
   book(instrument: SimInstrument, depth?: number): { bids: SimLevel[]; asks: SimLevel[]; updateId: number }
   /** The true trade list (bounded to the most recent `tradeHistoryLimit`, default 100 000). */
