@@ -1,0 +1,373 @@
+import type { BookEvent, MarketEvent, StatusEvent, VenueId } from '@tickmesh/core'
+import { VENUES } from '@tickmesh/core'
+import type { ArbitrageOpportunity, OpportunityEvent } from './arbitrage-detector'
+import { ArbitrageDetector } from './arbitrage-detector'
+import type { ConsolidatedBbo } from './consolidated-bbo'
+import { buildBbo, updateBest } from './consolidated-bbo'
+import type { ConsolidatedBook } from './consolidated-book'
+import { buildConsolidatedBook } from './consolidated-book'
+import type { WindowStats } from './history'
+import { VenueHistory } from './history'
+import type { MarketViewOptions } from './market-view-options'
+import { DEFAULT_STALE_AFTER_MS, DEFAULT_TAKER_FEES, validateOptions } from './market-view-options'
+import type { SymbolRoute } from './quote-equivalence'
+import { resolveQuoteEquivalence, routeSymbol } from './quote-equivalence'
+import type { SymbolSummary } from './summary'
+import { buildSummary } from './summary'
+import type { VenueQuote } from './symbol-state'
+import { SymbolState } from './symbol-state'
+import { VenueBook } from './venue-book'
+import { resolvePerVenue, VENUE_COUNT, venueIndex } from './venue-index'
+import type { VenueHealth } from './venue-stats'
+import { VenueStats } from './venue-stats'
+
+/** The live cross-venue view: feed it events, read best prices, opportunities and statistics. */
+export interface MarketView {
+  /** Applies one event. Never throws; O(V) for V venues and allocation-free for quotes and trades. */
+  ingest(event: MarketEvent): void
+  /** Consolidated best bid/offer of a symbol (group symbol when quotes are merged), or null if unseen. */
+  bbo(symbol: string): ConsolidatedBbo | null
+  summary(symbol: string): SymbolSummary | null
+  /** Top `depth` levels per side merged across venues, each tagged with its venue. Default 10. */
+  book(symbol: string, depth?: number): ConsolidatedBook | null
+  /** Open arbitrage opportunities. */
+  opportunities(): ArbitrageOpportunity[]
+  /** Subscribes to opportunity lifecycle events; returns an unsubscribe. */
+  onOpportunity(listener: (event: OpportunityEvent) => void): () => void
+  /** Rolling statistics of one venue's mids and trades over the last `windowMs`. */
+  history(symbol: string, venue: VenueId, windowMs: number): WindowStats | null
+  /** Latency, message rate and gap/resync/reconnect counts per venue that sent anything. */
+  health(): VenueHealth[]
+  /** Sets a venue's clock offset (venue clock minus local clock, ms) for later latency samples. */
+  setClockOffset(venue: VenueId, offsetMs: number): void
+  /** Group symbols seen so far. */
+  symbols(): string[]
+  /** Re-checks open opportunities against the clock (closes those whose leg went stale). */
+  sweep(): void
+  /** The view's clock: the injected `now()` or the latest `receivedAt`. */
+  now(): number
+  /** Events ignored because `maxSymbols` was reached or a venue sent a second symbol into one group. */
+  readonly droppedEvents: number
+  /** Closes open opportunities (reason `view-closed`) and stops emitting. */
+  close(): void
+}
+
+interface Route extends SymbolRoute {
+  state: SymbolState
+}
+
+const DEFAULT_FEES = DEFAULT_TAKER_FEES
+const DEFAULT_STALE: Record<VenueId, number> = {
+  binance: DEFAULT_STALE_AFTER_MS,
+  bybit: DEFAULT_STALE_AFTER_MS,
+  okx: DEFAULT_STALE_AFTER_MS,
+  coinbase: DEFAULT_STALE_AFTER_MS,
+}
+const ZERO: Record<VenueId, number> = { binance: 0, bybit: 0, okx: 0, coinbase: 0 }
+
+export function createMarketView(options: MarketViewOptions = {}): MarketView {
+  validateOptions(options)
+  return new MarketViewImpl(options)
+}
+
+class MarketViewImpl implements MarketView {
+  private readonly states = new Map<string, SymbolState>()
+  private readonly routes = new Map<string, Route>()
+  private readonly equivalence
+  private readonly staleAfterMs: Float64Array
+  private readonly stats: VenueStats[] = []
+  private readonly detector: ArbitrageDetector
+  private readonly listeners = new Set<(event: OpportunityEvent) => void>()
+  private readonly clock: (() => number) | undefined
+  private readonly bookDepth: number
+  private readonly maxSymbols: number
+  private readonly midCapacity: number
+  private readonly tradeCapacity: number
+  private readonly rateWindowSeconds: number
+  private latest = Number.NEGATIVE_INFINITY
+  private closed = false
+  droppedEvents = 0
+
+  constructor(options: MarketViewOptions) {
+    this.equivalence = resolveQuoteEquivalence(options.quoteEquivalence)
+    this.staleAfterMs = resolvePerVenue(options.staleAfterMs, DEFAULT_STALE)
+    this.clock = options.now
+    this.bookDepth = options.bookDepth ?? 50
+    this.maxSymbols = options.maxSymbols ?? 1_000
+    this.midCapacity = options.history?.mids ?? 2_048
+    this.tradeCapacity = options.history?.trades ?? 2_048
+    this.rateWindowSeconds = options.rateWindowSeconds ?? 10
+    const offsets = resolvePerVenue(options.clockOffsetMs, ZERO)
+    for (let i = 0; i < VENUE_COUNT; i++) {
+      const stats = new VenueStats(VENUES[i]!)
+      stats.clockOffsetMs = offsets[i]!
+      this.stats.push(stats)
+    }
+    if (options.onOpportunity) this.listeners.add(options.onOpportunity)
+    this.detector = new ArbitrageDetector(
+      {
+        fees: resolvePerVenue(options.takerFees, DEFAULT_FEES),
+        threshold: options.threshold ?? 0.001,
+        hysteresis: options.hysteresis ?? 0.0005,
+        notional: options.notional ?? 10_000,
+        staleAfterMs: this.staleAfterMs,
+      },
+      (event) => this.emit(event),
+    )
+  }
+
+  now(): number {
+    return this.clock ? this.clock() : this.latest
+  }
+
+  ingest(event: MarketEvent): void {
+    if (this.closed) return
+    try {
+      this.apply(event)
+    } catch {
+      // A malformed event (wrong shape from a hand-built source) must not break the caller's loop.
+      this.droppedEvents++
+    }
+  }
+
+  private apply(event: MarketEvent): void {
+    const receivedAt = event.receivedAt
+    if (receivedAt > this.latest) this.latest = receivedAt
+    const stats = this.stats[venueIndex(event.venue)]
+    if (stats === undefined) return
+    stats.countMessage(receivedAt)
+    switch (event.kind) {
+      case 'bbo':
+      case 'ticker': {
+        const bid = event.kind === 'bbo' ? event.bidPrice : event.bid
+        const ask = event.kind === 'bbo' ? event.askPrice : event.ask
+        this.recordLatency(stats, event.exchangeTime, receivedAt)
+        // A ticker without a book top (some venues' 24h tickers) says nothing about best prices.
+        if (event.kind === 'ticker' && bid === null && ask === null) return
+        const route = this.route(event.symbol)
+        if (route === null) return
+        const quote = this.bind(route, event.venue, event.symbol, event.market)
+        if (quote === null) return
+        const factor = route.factor
+        quote.bid = bid === null ? Number.NaN : bid * factor
+        quote.ask = ask === null ? Number.NaN : ask * factor
+        quote.bidSize = nullToNaN(event.kind === 'bbo' ? event.bidSize : event.bidSize)
+        quote.askSize = nullToNaN(event.kind === 'bbo' ? event.askSize : event.askSize)
+        quote.updatedAt = receivedAt
+        this.quoteChanged(route.state, quote, receivedAt)
+        return
+      }
+      case 'book': {
+        this.recordLatency(stats, event.exchangeTime, receivedAt)
+        const route = this.route(event.symbol)
+        if (route === null) return
+        const quote = this.bind(route, event.venue, event.symbol, event.market)
+        if (quote === null) return
+        this.applyBook(quote, event, route.factor)
+        this.quoteChanged(route.state, quote, receivedAt)
+        return
+      }
+      case 'trade': {
+        this.recordLatency(stats, event.exchangeTime, receivedAt)
+        const route = this.route(event.symbol)
+        if (route === null) return
+        const quote = this.bind(route, event.venue, event.symbol, event.market)
+        if (quote === null) return
+        this.historyOf(quote).recordTrade(receivedAt, event.price * route.factor, event.amount, event.side)
+        return
+      }
+      case 'status':
+        this.applyStatus(stats, event)
+        return
+      case 'error':
+        stats.errors++
+        return
+      case 'gap':
+        stats.gaps++
+        return
+      default:
+        // Candles, orders and balances carry nothing the view consolidates; they still count as messages.
+        return
+    }
+  }
+
+  private recordLatency(stats: VenueStats, exchangeTime: number | null, receivedAt: number): void {
+    if (exchangeTime !== null) stats.latency.record(receivedAt - exchangeTime + stats.clockOffsetMs)
+  }
+
+  private route(symbol: string): Route | null {
+    const cached = this.routes.get(symbol)
+    if (cached !== undefined) return cached
+    const route = routeSymbol(symbol, this.equivalence)
+    let state = this.states.get(route.group)
+    if (state === undefined) {
+      if (this.states.size >= this.maxSymbols) {
+        this.droppedEvents++
+        return null
+      }
+      state = new SymbolState(route.group)
+      this.states.set(route.group, state)
+    }
+    const full: Route = { group: route.group, quote: route.quote, factor: route.factor, state }
+    this.routes.set(symbol, full)
+    return full
+  }
+
+  /** The venue's slot in the group, bound to the first source symbol that fed it. */
+  private bind(
+    route: Route,
+    venue: VenueId,
+    symbol: string,
+    market: MarketEvent['market'],
+  ): VenueQuote | null {
+    const quote = route.state.quotes[venueIndex(venue)]!
+    if (quote.sourceSymbol === symbol) return quote
+    if (quote.sourceSymbol !== null) {
+      // e.g. a venue quoting both BTC/USD and BTC/USDT under USD=USDT: mixing them would flicker.
+      this.droppedEvents++
+      return null
+    }
+    quote.sourceSymbol = symbol
+    quote.sourceQuote = route.quote
+    quote.sourceMarket = market
+    quote.factor = route.factor
+    return quote
+  }
+
+  private applyBook(quote: VenueQuote, event: BookEvent, factor: number): void {
+    if (quote.book === null) quote.book = new VenueBook(this.bookDepth)
+    const book = quote.book
+    if (event.isSnapshot) {
+      book.bids.replace(event.bids, factor)
+      book.asks.replace(event.asks, factor)
+    } else {
+      book.bids.apply(event.bids, factor)
+      book.asks.apply(event.asks, factor)
+    }
+    book.updatedAt = event.receivedAt
+    const bids = book.bids
+    const asks = book.asks
+    quote.bid = bids.count > 0 ? bids.prices[0]! : Number.NaN
+    quote.bidSize = bids.count > 0 ? bids.sizes[0]! : Number.NaN
+    quote.ask = asks.count > 0 ? asks.prices[0]! : Number.NaN
+    quote.askSize = asks.count > 0 ? asks.sizes[0]! : Number.NaN
+    quote.updatedAt = event.receivedAt
+  }
+
+  private quoteChanged(state: SymbolState, quote: VenueQuote, receivedAt: number): void {
+    state.updatedAt = receivedAt
+    if (!Number.isNaN(quote.bid) && !Number.isNaN(quote.ask)) {
+      this.historyOf(quote).recordMid(receivedAt, (quote.bid + quote.ask) / 2)
+    }
+    const now = this.now()
+    updateBest(state, now, this.staleAfterMs)
+    this.detector.evaluate(state, now)
+  }
+
+  private historyOf(quote: VenueQuote): VenueHistory {
+    if (quote.history === null) quote.history = new VenueHistory(this.midCapacity, this.tradeCapacity)
+    return quote.history
+  }
+
+  private applyStatus(stats: VenueStats, event: StatusEvent): void {
+    const previous = stats.state
+    stats.state = event.state
+    if (event.state === 'reconnecting' && previous !== 'reconnecting') stats.reconnects++
+    if (event.state === 'resyncing') stats.resyncs++
+    const drops =
+      event.state === 'closed' ||
+      event.state === 'reconnecting' ||
+      event.state === 'stale' ||
+      event.state === 'resyncing'
+    if (!drops) return
+    // The venue's quotes are no longer trustworthy: drop them now rather than wait for staleness.
+    const index = venueIndex(event.venue)
+    const now = this.now()
+    for (const state of this.states.values()) {
+      const quote = state.quotes[index]!
+      if (quote.sourceSymbol === null) continue
+      if (event.market !== null && quote.sourceMarket !== event.market) continue
+      if (event.symbol !== null && quote.sourceSymbol !== event.symbol && state.symbol !== event.symbol)
+        continue
+      quote.drop()
+      updateBest(state, now, this.staleAfterMs)
+      this.detector.evaluate(state, now)
+    }
+  }
+
+  private emit(event: OpportunityEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event)
+      } catch {
+        // A throwing listener must not stop the view or the other listeners.
+      }
+    }
+  }
+
+  bbo(symbol: string): ConsolidatedBbo | null {
+    const state = this.states.get(symbol)
+    return state ? buildBbo(state, this.now(), this.staleAfterMs) : null
+  }
+
+  summary(symbol: string): SymbolSummary | null {
+    const state = this.states.get(symbol)
+    if (!state) return null
+    const now = this.now()
+    return buildSummary(state, buildBbo(state, now, this.staleAfterMs), now, this.staleAfterMs)
+  }
+
+  book(symbol: string, depth = 10): ConsolidatedBook | null {
+    const state = this.states.get(symbol)
+    return state ? buildConsolidatedBook(state, depth, this.now(), this.staleAfterMs) : null
+  }
+
+  opportunities(): ArbitrageOpportunity[] {
+    return this.detector.list()
+  }
+
+  onOpportunity(listener: (event: OpportunityEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => {
+      this.listeners.delete(listener)
+    }
+  }
+
+  history(symbol: string, venue: VenueId, windowMs: number): WindowStats | null {
+    const history = this.states.get(symbol)?.quotes[venueIndex(venue)]?.history
+    return history ? history.stats(windowMs, this.now()) : null
+  }
+
+  health(): VenueHealth[] {
+    const now = this.now()
+    const out: VenueHealth[] = []
+    for (const stats of this.stats) {
+      if (stats.messages > 0) out.push(stats.health(now, this.rateWindowSeconds))
+    }
+    return out
+  }
+
+  setClockOffset(venue: VenueId, offsetMs: number): void {
+    if (Number.isFinite(offsetMs)) this.stats[venueIndex(venue)]!.clockOffsetMs = offsetMs
+  }
+
+  symbols(): string[] {
+    return [...this.states.keys()]
+  }
+
+  sweep(): void {
+    if (this.closed) return
+    this.detector.sweep(this.now())
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.detector.closeAll(this.now(), 'view-closed')
+    this.closed = true
+    this.listeners.clear()
+  }
+}
+
+function nullToNaN(value: number | null): number {
+  return value === null ? Number.NaN : value
+}
