@@ -119,3 +119,10 @@ export { hmacSha256Base64, hmacSha256Hex, timingSafeEqualString } from './signin
 export type { HmacKey } from './signing/hmac'
 
 // --- recording
+export { isSensitiveFrame, redactUrl } from './recording/is-sensitive-frame'
+export { readRecording } from './recording/read-recording'
+export type { ReadRecordingOptions, RecordingReader } from './recording/read-recording'
+export { decodeRecordingLine, encodeRecordingLine } from './recording/recording-format'
+export type { RecordingLine } from './recording/recording-format'
+export { createRecordingWriter } from './recording/recording-writer'
+export type { RecordingWriter, RecordingWriterOptions } from './recording/recording-writer'
