@@ -87,6 +87,10 @@ export type {
 } from './adapter/adapter-types'
 
 // --- socket
+export { backoffDelayMs } from './socket/backoff'
+export { createReconnectingSocket } from './socket/reconnecting-socket'
+export { resolveProxy } from './socket/resolve-proxy'
+export { TopicIdleTracker } from './socket/topic-idle-tracker'
 export type {
   BackoffOptions,
   IdleTimeoutOptions,

@@ -2,7 +2,7 @@ import type { WebSocketConstructor } from '../adapter/adapter-types'
 import type { TickmeshError } from '../errors'
 import type { ConnectionState } from '../events'
 
-/** Backoff with full jitter: delay = random(0, min(maxDelayMs, baseDelayMs * 2^attempt)). */
+/** Backoff with full jitter: delay = random(0, min(maxDelayMs, baseDelayMs * 2^(attempt - 1))), attempt 1-based. */
 export interface BackoffOptions {
   /** Default 500 ms. */
   baseDelayMs?: number
@@ -38,7 +38,10 @@ export interface IdleTimeoutOptions {
   minMs?: number
   /** Always declare it stale after this much silence. Default 60 000 ms. */
   maxMs?: number
-  /** Stale after `multiplier ×` the topic's learned p99-ish gap (EWMA of gaps + deviation). Default 8. */
+  /**
+   * Stale after clamp(mean + multiplier × max(dev, mean / 4), minMs, maxMs), where mean/dev are EWMAs
+   * of the topic's gap and its deviation (see TopicIdleTracker). Default 8.
+   */
   multiplier?: number
 }
 
@@ -55,8 +58,15 @@ export interface ReconnectingSocketOptions {
   maxMessagesPerSecond?: number
   /** Outbound queue bound; sending beyond it rejects with a RateLimitError. Default 10 000. */
   maxQueuedMessages?: number
-  /** Inbound frame size bound (bytes); larger frames are dropped with an error. Default 16 MiB. */
+  /** Inbound frame size bound (bytes); a larger frame closes the connection (1009), reports an error and reconnects. Default 16 MiB. */
   maxPayloadBytes?: number
+  /**
+   * Drop messages still queued when a connection is lost instead of sending them on the next one.
+   * Default false. The topic pool sets it: it replays its topics itself after every reconnect.
+   */
+  dropQueueOnDisconnect?: boolean
+  /** Random source for backoff jitter (tests seed it). Default Math.random. */
+  random?: () => number
   /** Proxy URL; default from HTTPS_PROXY / https_proxy (NO_PROXY honored). `null` disables. */
   proxy?: string | null
   headers?: Record<string, string>
