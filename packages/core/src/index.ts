@@ -121,6 +121,8 @@ export type { CredentialsInput } from './signing/credentials'
 export { ed25519SignBase64 } from './signing/ed25519'
 export { hmacSha256Base64, hmacSha256Hex, timingSafeEqualString } from './signing/hmac'
 export type { HmacKey } from './signing/hmac'
+export { createClockSync } from './clock/clock-sync'
+export type { ClockSync, ClockSyncOptions, ClockSyncSample } from './clock/clock-sync'
 
 // --- recording
 export { isSensitiveFrame, redactUrl } from './recording/is-sensitive-frame'
