@@ -91,6 +91,15 @@ export { backoffDelayMs } from './socket/backoff'
 export { createReconnectingSocket } from './socket/reconnecting-socket'
 export { resolveProxy } from './socket/resolve-proxy'
 export { TopicIdleTracker } from './socket/topic-idle-tracker'
+export { buildRestUrl, createRestClient, parseRetryAfterMs } from './rest/rest-client'
+export type {
+  RestClient,
+  RestClientOptions,
+  RestQuery,
+  RestRawResponse,
+  RestRequestOptions,
+  RestResponse,
+} from './rest/rest-client'
 export type {
   BackoffOptions,
   IdleTimeoutOptions,
