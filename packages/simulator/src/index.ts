@@ -49,3 +49,5 @@ export {
   venueSymbolOf,
 } from './market/index'
 export type { Prng, SimDislocation, SimMarketControl, SimMarketOptions, VenueQuoting } from './market/index'
+export { FAULT_PRESETS, parseFaultSpecs, startSimulator } from './server/index'
+export type { PeriodicFault, Simulator, StartSimulatorOptions, VenueEndpoints } from './server/index'
