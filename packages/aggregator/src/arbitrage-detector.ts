@@ -76,6 +76,8 @@ export interface ArbitrageSettings {
 
 /** Scratch result of pricing one pair; reused so pricing never allocates. */
 class PairQuote {
+  buy: VenueQuote | null = null
+  sell: VenueQuote | null = null
   buyPrice = 0
   sellPrice = 0
   size = Number.NaN
@@ -88,10 +90,11 @@ class PairQuote {
 class OpenOpportunity {
   constructor(
     readonly id: string,
-    readonly buy: VenueQuote,
-    readonly sell: VenueQuote,
     readonly openedAt: number,
   ) {}
+  /** Legs may move to better venues while the dislocation lasts; set by `copy` before any read. */
+  buy!: VenueQuote
+  sell!: VenueQuote
   buyPrice = 0
   sellPrice = 0
   size = Number.NaN
@@ -103,9 +106,10 @@ class OpenOpportunity {
 }
 
 /**
- * Detects cross-venue opportunities per symbol with hysteresis. While an opportunity is open it stays
- * pinned to its two venues, so one dislocation yields one opened → updated… → closed sequence. Each
- * evaluation is O(V) (plus the book walk when both legs have L2 books).
+ * Detects cross-venue opportunities per symbol with hysteresis: one symbol has at most one open
+ * opportunity, which follows the best pair of venues (its legs may move) until the best net edge falls
+ * below `threshold - hysteresis`, so one dislocation yields one opened → updated… → closed sequence.
+ * Each evaluation is O(V), plus the book walk when both legs have fresh L2 books.
  */
 export class ArbitrageDetector {
   private readonly open = new Map<SymbolState, OpenOpportunity>()
@@ -128,32 +132,36 @@ export class ArbitrageDetector {
     return out
   }
 
-  /** Re-evaluates `state` after one of its quotes changed, or time passed. */
+  /** Re-evaluates `state` after one of its quotes changed, or time passed. O(V) plus the book walk. */
   evaluate(state: SymbolState, now: number): void {
     const current = this.open.get(state)
-    if (current !== undefined) {
-      const reason = this.legProblem(current, now)
-      if (reason !== null) {
-        this.close(state, current, reason, now)
-      } else {
-        this.price(current.buy, current.sell, now)
-        const quote = this.scratch
-        if (quote.netEdge < this.settings.threshold - this.settings.hysteresis) {
-          this.close(state, current, 'below-threshold', now)
-        } else {
-          if (
-            quote.buyPrice !== current.buyPrice ||
-            quote.sellPrice !== current.sellPrice ||
-            !sameSize(quote.size, current.size)
-          ) {
-            this.copy(current, now)
-            this.emit({ type: 'updated', opportunity: this.snapshot(state, current, now) })
-          }
-          return
-        }
-      }
+    const { threshold, hysteresis } = this.settings
+    const floor = current === undefined ? threshold : threshold - hysteresis
+    const priced = this.priceBestPair(state, now, floor)
+    const quote = this.scratch
+    if (current === undefined) {
+      if (!priced || !(quote.netEdge > threshold)) return
+      this.sequence++
+      const open = new OpenOpportunity(`${state.symbol}#${this.sequence}`, now)
+      this.copy(open, now)
+      this.open.set(state, open)
+      this.emit({ type: 'opened', opportunity: this.snapshot(state, open, now) })
+      return
     }
-    this.tryOpen(state, now)
+    if (!priced || quote.netEdge < floor) {
+      this.close(state, current, this.legProblem(current, now) ?? 'below-threshold', now)
+      return
+    }
+    if (
+      quote.buy !== current.buy ||
+      quote.sell !== current.sell ||
+      quote.buyPrice !== current.buyPrice ||
+      quote.sellPrice !== current.sellPrice ||
+      !sameSize(quote.size, current.size)
+    ) {
+      this.copy(current, now)
+      this.emit({ type: 'updated', opportunity: this.snapshot(state, current, now) })
+    }
   }
 
   /** Re-checks every open opportunity against `now` (closes those whose leg went stale). */
@@ -165,11 +173,14 @@ export class ArbitrageDetector {
     for (const [state, open] of this.open) this.close(state, open, reason, now)
   }
 
-  private tryOpen(state: SymbolState, now: number): void {
+  /**
+   * Finds the best pair of fresh venues by fee-adjusted top of book and prices it into `scratch`.
+   * False when there is no pair or its top-of-book net edge is below `floor`.
+   */
+  private priceBestPair(state: SymbolState, now: number, floor: number): boolean {
     const fees = this.settings.fees
     const stale = this.settings.staleAfterMs
-    // The best pair by fee-adjusted prices: top two effective bids and asks, so the pair always
-    // spans two venues. O(V).
+    // Top two effective bids and asks, so the pair always spans two venues. O(V).
     let bid1 = -1
     let bid2 = -1
     let ask1 = -1
@@ -208,30 +219,24 @@ export class ArbitrageDetector {
     }
     let buy = ask1
     let sell = bid1
+    let topEdge = bid1Value / ask1Value - 1
     if (buy >= 0 && buy === sell) {
       // Same venue on both sides: take the better of its two alternatives.
-      const withSecondAsk = ask2 >= 0 ? bid1Value / ask2Value : Number.NEGATIVE_INFINITY
-      const withSecondBid = bid2 >= 0 ? bid2Value / ask1Value : Number.NEGATIVE_INFINITY
-      if (withSecondAsk >= withSecondBid) buy = ask2
-      else sell = bid2
+      const withSecondAsk = ask2 >= 0 ? bid1Value / ask2Value - 1 : Number.NEGATIVE_INFINITY
+      const withSecondBid = bid2 >= 0 ? bid2Value / ask1Value - 1 : Number.NEGATIVE_INFINITY
+      if (withSecondAsk >= withSecondBid) {
+        buy = ask2
+        topEdge = withSecondAsk
+      } else {
+        sell = bid2
+        topEdge = withSecondBid
+      }
     }
-    if (buy < 0 || sell < 0 || buy === sell) return
-    // Quick reject on top of book before any book walk: VWAP never beats the touch.
-    if (
-      (state.quotes[sell]!.bid * (1 - fees[sell]!)) / (state.quotes[buy]!.ask * (1 + fees[buy]!)) - 1 <=
-      this.settings.threshold
-    ) {
-      return
-    }
-    const buyQuote = state.quotes[buy]!
-    const sellQuote = state.quotes[sell]!
-    this.price(buyQuote, sellQuote, now)
-    if (!(this.scratch.netEdge > this.settings.threshold)) return
-    this.sequence++
-    const open = new OpenOpportunity(`${state.symbol}#${this.sequence}`, buyQuote, sellQuote, now)
-    this.copy(open, now)
-    this.open.set(state, open)
-    this.emit({ type: 'opened', opportunity: this.snapshot(state, open, now) })
+    if (buy < 0 || sell < 0 || buy === sell) return false
+    // The touch is the best any book walk can do: skip the walk when the touch is not enough.
+    if (!(topEdge >= floor)) return false
+    this.price(state.quotes[buy]!, state.quotes[sell]!, now)
+    return true
   }
 
   private legProblem(open: OpenOpportunity, now: number): OpportunityCloseReason | null {
@@ -245,6 +250,8 @@ export class ArbitrageDetector {
   private price(buy: VenueQuote, sell: VenueQuote, now: number): void {
     const { fees, notional, staleAfterMs } = this.settings
     const quote = this.scratch
+    quote.buy = buy
+    quote.sell = sell
     const buyFee = fees[buy.index]!
     const sellFee = fees[sell.index]!
     const asks = buy.book?.asks
@@ -276,6 +283,8 @@ export class ArbitrageDetector {
 
   private copy(open: OpenOpportunity, now: number): void {
     const quote = this.scratch
+    open.buy = quote.buy!
+    open.sell = quote.sell!
     open.buyPrice = quote.buyPrice
     open.sellPrice = quote.sellPrice
     open.size = quote.size
