@@ -51,3 +51,5 @@ export {
 export type { Prng, SimDislocation, SimMarketControl, SimMarketOptions, VenueQuoting } from './market/index'
 export { FAULT_PRESETS, parseFaultSpecs, startSimulator } from './server/index'
 export type { PeriodicFault, Simulator, StartSimulatorOptions, VenueEndpoints } from './server/index'
+export { SIMULATOR_CLI_USAGE, parseSimulatorArgs, runSimulatorCli } from './run-simulator-cli'
+export type { SimulatorCliIo } from './run-simulator-cli'
