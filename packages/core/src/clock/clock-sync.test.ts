@@ -136,6 +136,17 @@ describe('createClockSync', () => {
     expect(requests()).toBe(after)
   })
 
+  it('does not keep the process alive with its periodic timer', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length
+    const before = timers()
+    clock = createClockSync({ fetchServerTime: async () => Date.now(), intervalMs: 60_000, samples: 1 })
+    clock.start()
+    await waitFor(() => clock!.syncedAt !== null)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(timers()).toBe(before)
+    clock.stop()
+  })
+
   it('reports periodic failures to onError instead of throwing', async () => {
     const errors: TickmeshError[] = []
     clock = createClockSync({

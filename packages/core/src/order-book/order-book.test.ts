@@ -22,6 +22,20 @@ function okxLevels(levels: string[][]): RawLevel[] {
 }
 
 describe('OrderBook', () => {
+  it('behaves as the README example says', () => {
+    const book = new OrderBook({ maxDepth: 400 })
+    book.applySnapshot([['30000.1', '2']], [['30000.5', '1']], 1001)
+    expect(book.applyLevel('bid', '30000.2', '0.5')).toBe(true)
+    expect(book.applyLevel('ask', '30000.5', '0')).toBe(true)
+    expect(book.top(10)).toEqual({
+      bids: [
+        [30000.2, 0.5],
+        [30000.1, 2],
+      ],
+      asks: [],
+    })
+  })
+
   it('keeps bids highest first and asks lowest first, whatever the snapshot order', () => {
     const book = new OrderBook()
     book.applySnapshot(
