@@ -91,6 +91,7 @@ export { backoffDelayMs } from './socket/backoff'
 export { createReconnectingSocket } from './socket/reconnecting-socket'
 export { resolveProxy } from './socket/resolve-proxy'
 export { TopicIdleTracker } from './socket/topic-idle-tracker'
+export { createTopicPool } from './socket/topic-pool'
 export { buildRestUrl, createRestClient, parseRetryAfterMs } from './rest/rest-client'
 export type {
   RestClient,
