@@ -15,3 +15,16 @@ export {
 } from './decode/parse-binance-depth'
 export type { BinanceDepthSnapshot, BinanceDepthUpdate } from './decode/parse-binance-depth'
 export { binanceFromUnified, toCandleInterval, unifiedFromBinance } from './binance-symbols'
+
+// --- book sync and frame processing
+export { createBinanceFrameProcessor } from './binance-frame-processor'
+export type { BinanceFrameProcessor, BinanceFrameProcessorOptions } from './binance-frame-processor'
+export { BinanceFuturesSequenceRule, binanceSpotSequenceRule } from './binance-sequence-rule'
+export {
+  BINANCE_FUTURES_REST_URL,
+  BINANCE_FUTURES_SHARED_PREFIX,
+  BINANCE_FUTURES_WS_URL,
+  BINANCE_REST_URL,
+  BINANCE_WS_API_URL,
+  BINANCE_WS_URL,
+} from './binance-urls'
