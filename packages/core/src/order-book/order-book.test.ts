@@ -287,8 +287,11 @@ describe('OrderBook', () => {
     const model = new Map<number, number>()
     let seed = 42
     const random = (): number => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648
-      return seed / 2_147_483_648
+      // xorshift32: stays in 32-bit integers, so the sequence does not collapse like a float LCG would.
+      seed ^= seed << 13
+      seed ^= seed >>> 17
+      seed ^= seed << 5
+      return (seed >>> 0) / 4_294_967_296
     }
     for (let i = 0; i < 5000; i++) {
       book.applyLevel('ask', (10_000 + i / 10).toFixed(1), '1')
@@ -302,6 +305,8 @@ describe('OrderBook', () => {
       else model.set(price, size)
     }
     const expected = [...model].sort((a, b) => a[0] - b[0])
+    expect(model.size).toBeGreaterThan(2000) // real churn: thousands of levels remain
+    expect(model.size).toBeLessThan(6000)
     expect(book.askCount).toBe(model.size)
     expect(book.top(model.size).asks).toEqual(expected)
   })
