@@ -18,3 +18,9 @@ export { LatencyHistogram } from './latency-histogram'
 export type { VenueHealth } from './venue-stats'
 export type { QuoteEquivalence } from './quote-equivalence'
 export type { PerVenue } from './venue-index'
+export { createMultiVenueClient } from './multi-venue-client'
+export type {
+  MultiVenueClient,
+  MultiVenueClientOptions,
+  SubscriptionFailure,
+} from './multi-venue-client'
