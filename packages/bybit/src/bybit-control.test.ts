@@ -21,14 +21,13 @@ describe('parseBybitControl', () => {
     })
   })
 
-  it('surfaces a refusal with the venue words and the topic', () => {
+  it('surfaces a refusal with the venue words (naming the topic)', () => {
     expect(
       parseBybitControl(readFixtureFrame('bybit', 'issue_error_subscribe_handler_not_found.json')),
     ).toEqual({
       requestId: 'dcp.future',
       ok: false,
       message: 'error:handler not found,topic:dcp.future',
-      topics: ['dcp.future'],
     })
   })
 

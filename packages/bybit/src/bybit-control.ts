@@ -46,8 +46,8 @@ export function parseBybitControl(text: string): ControlFrame | null {
   const reply = parseBybitReply(text)
   if (reply === null || (reply.op !== 'subscribe' && reply.op !== 'unsubscribe')) return null
   const frame: ControlFrame = { requestId: reply.requestId, ok: reply.success }
+  // No `topics`: a refusal fails the whole request (the simulator, like a cautious client, assumes
+  // Bybit subscribed none of it), and the venue's words name the offending topic.
   if (!reply.success) frame.message = reply.retMsg
-  const topic = /topic:([^,"\s]+)/.exec(reply.retMsg)?.[1]
-  if (topic !== undefined) frame.topics = [topic]
   return frame
 }

@@ -41,7 +41,7 @@ export function decodeBybit(frame: string, context: DecodeContext): MarketEvent[
     return out
   }
   try {
-    decodeMessage(message, scope)
+    decodeBybitMessage(message, scope)
   } catch (error) {
     // Defensive: decoders are written not to throw; a bug must still not break the receive loop.
     pushDecodeError(scope, `Bybit decoder failed: ${error instanceof Error ? error.message : String(error)}`)
@@ -49,7 +49,8 @@ export function decodeBybit(frame: string, context: DecodeContext): MarketEvent[
   return out
 }
 
-function decodeMessage(message: Record<string, unknown>, scope: DecodeScope): void {
+/** Decodes an already parsed frame into `scope.out` (the frame processor parses once and calls this). */
+export function decodeBybitMessage(message: Record<string, unknown>, scope: DecodeScope): void {
   const topic = message.topic
   if (typeof topic !== 'string') {
     decodeReply(message, scope)
