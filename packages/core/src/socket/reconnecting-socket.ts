@@ -102,6 +102,8 @@ export function createReconnectingSocket(options: ReconnectingSocketOptions): Re
   let openedAt = 0
   let lastFrameAt = 0
   let pingSentAt = 0
+  /** Send time of the oldest ping the running pong timer is waiting on. */
+  let pongAwaitedSince = 0
   let pingQueued = false
 
   // Outbound queue: an array consumed from `head`, compacted now and then (no shift() per send).
@@ -115,6 +117,7 @@ export function createReconnectingSocket(options: ReconnectingSocketOptions): Re
   let silenceTimer: NodeJS.Timeout | null = null
   let idleTimer: NodeJS.Timeout | null = null
   let flushTimer: NodeJS.Timeout | null = null
+  const deferredChecks = new Set<NodeJS.Immediate>()
 
   let resolveFirstOpen: () => void = noop
   let rejectFirstOpen: (error: TickmeshError) => void = noop
@@ -176,6 +179,21 @@ export function createReconnectingSocket(options: ReconnectingSocketOptions): Re
     if (idleTimer !== null) clearInterval(idleTimer)
     if (flushTimer !== null) clearTimeout(flushTimer)
     openTimer = keepAliveTimer = pongTimer = silenceTimer = idleTimer = flushTimer = null
+    for (const handle of deferredChecks) clearImmediate(handle)
+    deferredChecks.clear()
+  }
+
+  /**
+   * Runs a dead-peer verdict after the poll phase: when the event loop was blocked (GC, a heavy
+   * decode), timers fire before the frames already waiting in the socket are read, and those frames
+   * prove the peer alive.
+   */
+  function afterPendingIo(check: () => void): void {
+    const handle = setImmediate(() => {
+      deferredChecks.delete(handle)
+      check()
+    })
+    deferredChecks.add(handle)
   }
 
   /** Forgets the current socket (its late events are ignored) and cuts it. */
@@ -415,6 +433,10 @@ export function createReconnectingSocket(options: ReconnectingSocketOptions): Re
 
   function onSilenceTimer(): void {
     silenceTimer = null
+    afterPendingIo(checkSilence)
+  }
+
+  function checkSilence(): void {
     const silence = keepAlive.serverSilenceMs ?? 0
     if (state !== 'open' || silence <= 0) return
     const silentFor = nowMs() - lastFrameAt
@@ -449,16 +471,29 @@ export function createReconnectingSocket(options: ReconnectingSocketOptions): Re
     pingSentAt = now
     const timeout = keepAlive.pongTimeoutMs
     if (timeout !== undefined && timeout > 0 && pongTimer === null) {
+      pongAwaitedSince = now
       pongTimer = unref(setTimeout(onPongTimer, timeout))
     }
   }
 
   function onPongTimer(): void {
     pongTimer = null
+    afterPendingIo(checkPong)
+  }
+
+  function checkPong(): void {
     if (state !== 'open') return
-    // Any frame after the ping proves the peer alive, not only the pong itself.
-    if (lastFrameAt >= pingSentAt) return
     const timeout = keepAlive.pongTimeoutMs ?? 0
+    // Any frame after the ping proves the peer alive, not only the pong itself.
+    if (lastFrameAt >= pongAwaitedSince) {
+      // A later ping may still be unanswered: give it its own full timeout.
+      if (pingSentAt > lastFrameAt && pongTimer === null) {
+        pongAwaitedSince = pingSentAt
+        const remaining = pingSentAt + timeout - nowMs()
+        pongTimer = unref(setTimeout(onPongTimer, remaining > 0 ? Math.ceil(remaining) : 0))
+      }
+      return
+    }
     report(
       new ConnectionError(`No pong from ${currentUrl()} within ${timeout} ms; reconnecting.`, {
         venue,
@@ -471,6 +506,11 @@ export function createReconnectingSocket(options: ReconnectingSocketOptions): Re
 
   function sweepIdle(): void {
     if (state !== 'open' || tracker.size === 0) return
+    if (tracker.findStale(nowMs()) !== null) afterPendingIo(checkIdle)
+  }
+
+  function checkIdle(): void {
+    if (state !== 'open') return
     const stale = tracker.findStale(nowMs())
     if (stale === null) return
     const reason = `topic ${stale.topic} silent for ${Math.round(stale.silentMs)} ms (threshold ${Math.round(stale.thresholdMs)} ms)`
