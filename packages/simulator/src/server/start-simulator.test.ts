@@ -232,6 +232,15 @@ describe('startSimulator', () => {
     ).rejects.toThrow(/could not listen on 127\.0\.0\.1:\d+/)
   })
 
+  it('skips venues without a module by default and refuses one named explicitly', async () => {
+    const factories = { binance: fakeVenue('binance', []), bybit: null, okx: null, coinbase: null }
+    const simulator = await start({ factories, autoStart: false })
+    expect(simulator.servedVenues).toEqual(['binance'])
+    await expect(startSimulator({ venues: ['binance', 'okx'], factories })).rejects.toThrow(
+      /okx simulator module is not available/,
+    )
+  })
+
   it('starts every registered venue module and answers 404 JSON for unknown paths', async () => {
     const venues = registeredVenues()
     if (venues.length === 0) return

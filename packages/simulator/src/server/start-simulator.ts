@@ -38,8 +38,8 @@ export interface StartSimulatorOptions {
   market?: Omit<SimMarketOptions, 'seed'>
   /** Faults injected periodically until close. */
   faults?: readonly PeriodicFault[]
-  /** Venue modules to use instead of the registry (tests, custom venues). */
-  factories?: Partial<Record<VenueId, VenueModuleFactory>>
+  /** Venue modules to use instead of the registry (tests, custom venues); null = no module. */
+  factories?: Partial<Record<VenueId, VenueModuleFactory | null>>
 }
 
 export interface VenueEndpoints {
@@ -84,8 +84,11 @@ const FIREHOSE_TICKS_PER_TURN = 10
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<Simulator> {
   const host = options.host ?? '127.0.0.1'
   const firstPort = options.port ?? 0
-  const factoryOf = (venue: VenueId): VenueModuleFactory | null =>
-    options.factories?.[venue] ?? venueFactory(venue)
+  const factories = options.factories ?? {}
+  const factoryOf = (venue: VenueId): VenueModuleFactory | null => {
+    const custom = factories[venue]
+    return custom === undefined ? venueFactory(venue) : custom
+  }
   const requested = options.venues ?? VENUES.filter((venue) => factoryOf(venue) !== null)
   for (const venue of requested) {
     if (!(VENUES as readonly string[]).includes(venue)) {
