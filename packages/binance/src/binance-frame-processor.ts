@@ -38,6 +38,8 @@ export interface BinanceFrameProcessorOptions extends FrameProcessorOptions {
 export interface BinanceFrameProcessor extends FrameProcessor {
   /** Levels per side emitted in `book` events for a symbol (default `bookDepth`, else 20). */
   setBookDepth(market: Market, venueSymbol: string, depth: number): void
+  /** Resyncs one symbol's book from a new snapshot (its connection was re-established). */
+  resync(market: Market, venueSymbol: string, reason: string): void
   /** Stops syncing a symbol's book (its depth stream was unsubscribed). */
   forget(market: Market, venueSymbol: string): void
   /** Cancels snapshot fetches and retry timers. */
@@ -339,6 +341,12 @@ export function createBinanceFrameProcessor(options: BinanceFrameProcessorOption
           `Connection re-established: the book of ${state.venueSymbol} resyncs from a new snapshot.`,
         )
       }
+    },
+    resync(market: Market, venueSymbol: string, reason: string): void {
+      const state = books.get(`${market}:${venueSymbol}`)
+      if (!state) return
+      resetState(state)
+      emitStatus(state, 'resyncing', reason)
     },
     setBookDepth(market: Market, venueSymbol: string, depth: number): void {
       const key = `${market}:${venueSymbol}`

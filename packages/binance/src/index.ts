@@ -28,3 +28,17 @@ export {
   BINANCE_WS_API_URL,
   BINANCE_WS_URL,
 } from './binance-urls'
+
+// --- adapter
+export { createBinance } from './binance-adapter'
+export type { BinanceSettings } from './binance-settings'
+export { resolveBinanceEndpoints } from './binance-endpoints'
+export type { BinanceEndpoints } from './binance-endpoints'
+export { BinanceInstrumentCache, buildInstrumentTable, parseBinanceExchangeInfo } from './binance-instruments'
+export type { BinanceInstrumentTable } from './binance-instruments'
+export {
+  binanceAuthError,
+  binanceSignaturePayload,
+  buildUserDataSubscribe,
+  signBinanceParams,
+} from './binance-auth'
