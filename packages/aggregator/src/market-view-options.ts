@@ -91,12 +91,15 @@ export function validateOptions(options: MarketViewOptions): void {
   ] as const) {
     const values = value === undefined ? [] : typeof value === 'number' ? [value] : Object.values(value)
     for (const entry of values) {
-      const valid = name === 'takerFees' ? entry >= 0 && entry < 0.1 : entry > 0
+      // Infinity is a valid staleness limit: it turns staleness off (e.g. to study a recording).
+      const valid = name === 'takerFees' ? Number.isFinite(entry) && entry >= 0 && entry < 0.1 : entry > 0
       check(
         name,
         entry,
-        Number.isFinite(entry) && valid,
-        name === 'takerFees' ? 'a fraction such as 0.001 for 0.10%' : 'a positive number of ms',
+        valid,
+        name === 'takerFees'
+          ? 'a fraction such as 0.001 for 0.10%'
+          : 'a positive number of ms (Infinity: never stale)',
       )
     }
   }
