@@ -1,5 +1,7 @@
+import type { IncomingMessage } from 'node:http'
+import { createServer as createHttpServer } from 'node:http'
 import type { AddressInfo, Socket as NetSocket, Server } from 'node:net'
-import { createServer } from 'node:net'
+import { connect as connectTcp, createServer } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket as WsWebSocket } from 'ws'
 import type { TickmeshError } from '../errors'
@@ -188,6 +190,39 @@ describe('createReconnectingSocket', () => {
     expect((error as ConnectionTimeoutError).timeoutMs).toBe(150)
     expect((error as ConnectionTimeoutError).hint).toMatch(/proxy/)
     await waitFor(() => sockets.length >= 2, 10_000, 'a retry')
+  })
+
+  it('tunnels through an HTTP CONNECT proxy when one is configured', async () => {
+    const srv = await server()
+    const connects: string[] = []
+    const tunnels: NetSocket[] = []
+    const proxy = createHttpServer()
+    proxy.on('connect', (request: IncomingMessage, client: NetSocket, head: Buffer) => {
+      connects.push(request.url ?? '')
+      const [host, port] = (request.url ?? '').split(':')
+      const upstream = connectTcp(Number(port), host ?? '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        upstream.write(head)
+        upstream.pipe(client)
+        client.pipe(upstream)
+      })
+      tunnels.push(client, upstream)
+      upstream.on('error', () => client.destroy())
+      client.on('error', () => upstream.destroy())
+    })
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()))
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const socket of tunnels) socket.destroy()
+          proxy.close(() => resolve())
+        }),
+    )
+    const h = open({ urls: [srv.url], proxy: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` })
+    await h.socket.connect()
+    expect(connects).toEqual([`127.0.0.1:${srv.port}`])
+    srv.clients[0]?.send('via proxy')
+    await waitFor(() => h.messages.includes('via proxy'))
   })
 
   it('paces outbound messages: never more than maxMessagesPerSecond in any 1 s window', async () => {

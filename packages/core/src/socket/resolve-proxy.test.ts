@@ -13,9 +13,10 @@ describe('resolveProxy', () => {
     expect(resolveProxy('wss://a/ws', undefined, { HTTPS_PROXY: 'http://p:1', NO_PROXY: '*' })).toBeNull()
     expect(resolveProxy('wss://a/ws', undefined, {})).toBeNull()
   })
-  it('never proxies loopback, and an explicit setting wins', () => {
+  it('never proxies loopback from the environment; an explicit setting always wins', () => {
     expect(resolveProxy('ws://127.0.0.1:8080', undefined, env)).toBeNull()
-    expect(resolveProxy('ws://localhost:8080', 'http://p:1', env)).toBeNull()
+    expect(resolveProxy('ws://localhost:8080', undefined, { HTTPS_PROXY: 'http://p:1' })).toBeNull()
+    expect(resolveProxy('ws://localhost:8080', 'http://p:1', env)).toBe('http://p:1')
     expect(resolveProxy('ws://[::1]:8080', undefined, env)).toBeNull()
     expect(resolveProxy('wss://a/ws', null, env)).toBeNull()
     expect(resolveProxy('wss://a/ws', 'http://explicit:1', {})).toBe('http://explicit:1')

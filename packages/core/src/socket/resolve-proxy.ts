@@ -22,16 +22,18 @@ function matchesNoProxy(url: URL, noProxy: string): boolean {
 }
 
 /**
- * The proxy URL to use for `target`, or null. `explicit`: a string forces that proxy, `null` disables,
- * `undefined` reads HTTPS_PROXY / https_proxy (and NO_PROXY / no_proxy) from `env`.
- * Loopback targets are never proxied.
+ * The proxy URL to use for `target`, or null. `explicit`: a string forces that proxy, `null` (or '')
+ * disables, `undefined` reads HTTPS_PROXY / https_proxy (and NO_PROXY / no_proxy) from `env`;
+ * environment proxies never apply to loopback targets (the local simulator).
  */
 export function resolveProxy(
   target: string,
   explicit: string | null | undefined,
   env: Record<string, string | undefined> = process.env,
 ): string | null {
-  if (explicit === null) return null
+  if (explicit === null || explicit === '') return null
+  // An explicit proxy is the caller's decision, loopback included.
+  if (explicit !== undefined) return explicit
   let url: URL
   try {
     url = new URL(target)
@@ -39,7 +41,6 @@ export function resolveProxy(
     return null
   }
   if (isLoopback(url.hostname)) return null
-  if (explicit !== undefined) return explicit === '' ? null : explicit
   const proxy = env.HTTPS_PROXY ?? env.https_proxy
   if (proxy === undefined || proxy === '') return null
   const noProxy = env.NO_PROXY ?? env.no_proxy
