@@ -1,4 +1,30 @@
 // @tickmesh/simulator public API.
+
+// --- server
+export { FAULT_PRESETS, parseFaultSpecs, startSimulator } from './server/index'
+export type { PeriodicFault, Simulator, StartSimulatorOptions, VenueEndpoints } from './server/index'
+export { registeredVenues, venueFactory } from './venues/index'
+
+// --- market
+export {
+  DEFAULT_FAIR_PRICES,
+  DEFAULT_VENUE_QUOTING,
+  createPrng,
+  createSimMarket,
+  defaultInstruments,
+  venueSymbolOf,
+} from './market/index'
+export type { Prng, SimDislocation, SimMarketControl, SimMarketOptions, VenueQuoting } from './market/index'
+
+// --- command line
+export { SIMULATOR_CLI_USAGE, parseSimulatorArgs, runSimulatorCli } from './run-simulator-cli'
+export type { SimulatorCliIo } from './run-simulator-cli'
+
+// --- conformance
+export { expectSameShape, shapeDifferences, shapeOf } from './conformance/index'
+export type { SameShapeOptions, Shape } from './conformance/index'
+
+// --- venue-module contract and helpers
 export type {
   SimBookChange,
   SimFault,
@@ -37,19 +63,3 @@ export type {
   SentCounter,
   TokenBucketOptions,
 } from './shared/index'
-export { registeredVenues, venueFactory } from './venues/index'
-export { expectSameShape, shapeDifferences, shapeOf } from './conformance/index'
-export type { SameShapeOptions, Shape } from './conformance/index'
-export {
-  DEFAULT_FAIR_PRICES,
-  DEFAULT_VENUE_QUOTING,
-  createPrng,
-  createSimMarket,
-  defaultInstruments,
-  venueSymbolOf,
-} from './market/index'
-export type { Prng, SimDislocation, SimMarketControl, SimMarketOptions, VenueQuoting } from './market/index'
-export { FAULT_PRESETS, parseFaultSpecs, startSimulator } from './server/index'
-export type { PeriodicFault, Simulator, StartSimulatorOptions, VenueEndpoints } from './server/index'
-export { SIMULATOR_CLI_USAGE, parseSimulatorArgs, runSimulatorCli } from './run-simulator-cli'
-export type { SimulatorCliIo } from './run-simulator-cli'
