@@ -4,41 +4,32 @@ import { bbo, book } from './test-events'
 import { VenueBook } from './venue-book'
 
 describe('venue book levels', () => {
-  it('replaces on snapshots, applies deltas (size 0 deletes) and stays within its depth', () => {
+  it('keeps the best levels sorted within its depth whatever the input order, skipping empty ones', () => {
     const levels = new VenueBook(3)
     levels.bids.replace(
       [
-        [100, 1],
         [99, 2],
+        [100, 1],
         [98, 0],
         [97, 3],
-      ],
-      1,
-    )
-    expect([...levels.bids.prices.subarray(0, levels.bids.count)]).toEqual([100, 99, 97])
-    levels.bids.apply(
-      [
         [99.5, 4],
-        [100, 0],
-        [96, 1],
       ],
       1,
     )
-    // Inserting 99.5 into a full 3-level side pushed 97 out; deleting 100 then left room for 96.
-    expect([...levels.bids.prices.subarray(0, levels.bids.count)]).toEqual([99.5, 99, 96])
-    expect([...levels.bids.sizes.subarray(0, levels.bids.count)]).toEqual([4, 2, 1])
-    levels.asks.apply(
+    expect([...levels.bids.prices.subarray(0, levels.bids.count)]).toEqual([100, 99.5, 99])
+    expect([...levels.bids.sizes.subarray(0, levels.bids.count)]).toEqual([1, 4, 2])
+    levels.asks.replace(
       [
         [102, 1],
         [101, 1],
         [103, 1],
         [104, 1],
-        [101, 5],
       ],
-      1,
+      2,
     )
-    expect([...levels.asks.prices.subarray(0, levels.asks.count)]).toEqual([101, 102, 103])
-    expect(levels.asks.sizes[0]).toBe(5)
+    expect([...levels.asks.prices.subarray(0, levels.asks.count)]).toEqual([202, 204, 206])
+    levels.asks.replace([], 1)
+    expect(levels.asks.count).toBe(0)
   })
 })
 
@@ -94,19 +85,28 @@ describe('consolidated L2 book', () => {
     expect(view.bbo('BTC/USDT')).toMatchObject({ bidPrice: 100.5, bidVenue: 'okx', askPrice: 100.8 })
   })
 
-  it('applies book deltas and leaves stale venues out', () => {
+  it('replaces a venue’s levels with each book event (the whole top, isSnapshot or not) and leaves stale venues out', () => {
     const view = createMarketView({ staleAfterMs: 100 })
-    view.ingest(book('binance', 'BTC/USDT', 0, [[100, 1]], [[101, 1]]))
-    view.ingest(book('binance', 'BTC/USDT', 10, [[100.2, 2]], [[101, 0]], false))
+    view.ingest(
+      book(
+        'bybit',
+        'BTC/USDT',
+        0,
+        [
+          [100, 1],
+          [99, 1],
+        ],
+        [[101, 1]],
+      ),
+    )
+    // The 100 bid was removed on the venue: the next event simply no longer lists it.
+    view.ingest(book('bybit', 'BTC/USDT', 10, [[99, 1.5]], [[101, 2]], false))
     expect(view.book('BTC/USDT')).toMatchObject({
-      bids: [
-        { price: 100.2, size: 2, venue: 'binance' },
-        { price: 100, size: 1, venue: 'binance' },
-      ],
-      asks: [],
+      bids: [{ price: 99, size: 1.5, venue: 'bybit' }],
+      asks: [{ price: 101, size: 2, venue: 'bybit' }],
     })
-    expect(view.bbo('BTC/USDT')).toMatchObject({ bidPrice: 100.2, askPrice: null })
-    view.ingest(book('bybit', 'BTC/USDT', 200, [[99, 1]], [[102, 1]]))
-    expect(view.book('BTC/USDT')).toMatchObject({ venues: ['bybit'], stale: ['binance'] })
+    expect(view.bbo('BTC/USDT')).toMatchObject({ bidPrice: 99, askPrice: 101 })
+    view.ingest(book('okx', 'BTC/USDT', 200, [[98, 1]], [[102, 1]]))
+    expect(view.book('BTC/USDT')).toMatchObject({ venues: ['okx'], stale: ['bybit'] })
   })
 })

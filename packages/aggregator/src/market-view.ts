@@ -237,13 +237,10 @@ class MarketViewImpl implements MarketView {
   private applyBook(quote: VenueQuote, event: BookEvent, factor: number): void {
     if (quote.book === null) quote.book = new VenueBook(this.bookDepth)
     const book = quote.book
-    if (event.isSnapshot) {
-      book.bids.replace(event.bids, factor)
-      book.asks.replace(event.asks, factor)
-    } else {
-      book.bids.apply(event.bids, factor)
-      book.asks.apply(event.asks, factor)
-    }
+    // Every adapter's book event carries the whole top of its book after the change (`isSnapshot`
+    // only says the book was rebuilt), so the levels are replaced, never merged as deltas.
+    book.bids.replace(event.bids, factor)
+    book.asks.replace(event.asks, factor)
     book.updatedAt = event.receivedAt
     const bids = book.bids
     const asks = book.asks

@@ -22,7 +22,7 @@ export class BookSideLevels {
     this.count = 0
   }
 
-  /** Replaces the side with `levels` (assumed best first, as venues send them); skips empty levels. */
+  /** Replaces the side with `levels` (any order; kept sorted and bounded); skips empty levels. */
   replace(levels: readonly BookLevel[], factor: number): void {
     this.count = 0
     for (let i = 0; i < levels.length; i++) {
@@ -30,15 +30,6 @@ export class BookSideLevels {
       const size = level[1]
       if (!(size > 0)) continue
       this.set(level[0] * factor, size)
-    }
-  }
-
-  /** Applies level changes: size 0 removes the level, anything else sets it. */
-  apply(levels: readonly BookLevel[], factor: number): void {
-    for (let i = 0; i < levels.length; i++) {
-      const level = levels[i]!
-      if (level[1] > 0) this.set(level[0] * factor, level[1])
-      else this.remove(level[0] * factor)
     }
   }
 
@@ -55,14 +46,6 @@ export class BookSideLevels {
     this.prices[at] = price
     this.sizes[at] = size
     if (this.count < this.capacity) this.count++
-  }
-
-  private remove(price: number): void {
-    const at = this.search(price)
-    if (at >= this.count || this.prices[at] !== price) return
-    this.prices.copyWithin(at, at + 1, this.count)
-    this.sizes.copyWithin(at, at + 1, this.count)
-    this.count--
   }
 
   /** First index whose price is not better than `price`. */
