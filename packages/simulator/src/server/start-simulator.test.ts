@@ -192,6 +192,8 @@ describe('startSimulator', () => {
       factories: { binance: fakeVenue('binance', []) },
       firehose: true,
     })
+    const consumer = client(`${firehose.venues.binance.ws}/ws`)
+    await firstMessage(consumer)
     await vi.waitFor(() => expect(firehose.market.tickCount).toBeGreaterThan(500), { timeout: 20_000 })
     expect(firehose.market.running).toBe(false)
   })

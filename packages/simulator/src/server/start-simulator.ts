@@ -209,16 +209,20 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
 
   if (options.autoStart ?? true) {
     if (options.firehose === true) {
-      // As fast as the clients drain: step while no client has a large backlog, else wait a little.
+      // As fast as the clients drain: step while clients are connected and none has a large backlog.
       const pump = (): void => {
         firehoseTimer = null
         if (closed) return
         let backlog = false
+        let clients = 0
         for (const entry of mounted) {
-          for (const client of entry.wss.clients)
+          for (const client of entry.wss.clients) {
+            clients++
             if (client.bufferedAmount > FIREHOSE_BACKLOG_BYTES) backlog = true
+          }
         }
-        if (backlog) {
+        // Nobody listening or someone behind: wait instead of spinning the CPU.
+        if (backlog || clients === 0) {
           firehoseTimer = setTimeout(pump, 1)
           return
         }
