@@ -86,6 +86,22 @@ describe('createRestClient', () => {
     expect(server.requests).toHaveLength(2)
   })
 
+  it('never retries a 418 IP ban and reports it as a RateLimitError', async () => {
+    const server = await serve((_request, response) => json(response, 418, '{}', { 'retry-after': '120' }))
+    const client = createRestClient({ baseUrl: server.url, venue: 'binance' })
+    const error = await client.get('/x').catch((rejection: unknown) => rejection)
+    expect(error).toBeInstanceOf(RateLimitError)
+    expect((error as RateLimitError).retryAfterMs).toBe(120_000)
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it('fails at once when Retry-After exceeds maxRetryAfterMs', async () => {
+    const server = await serve((_request, response) => json(response, 429, '{}', { 'retry-after': '3600' }))
+    const client = createRestClient({ baseUrl: server.url, venue: 'binance' })
+    await expect(client.get('/x')).rejects.toBeInstanceOf(RateLimitError)
+    expect(server.requests).toHaveLength(1)
+  })
+
   it('times out a silent server with ConnectionTimeoutError, retrying first', async () => {
     const server = await serve(() => {})
     const client = createRestClient({

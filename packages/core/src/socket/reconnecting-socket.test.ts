@@ -158,6 +158,17 @@ describe('createReconnectingSocket', () => {
     )
   })
 
+  it('retries the same URL first after a drop from an open connection', async () => {
+    const first = await server()
+    const second = await server()
+    const h = open({ urls: [first.url, second.url] })
+    await h.socket.connect()
+    first.clients[0]?.terminate()
+    await waitFor(() => first.clients.length === 2 && h.socket.state === 'open', 10_000, 'reconnect')
+    expect(second.clients).toHaveLength(0)
+    expect(h.socket.url).toBe(first.url)
+  })
+
   it('falls back to the next URL when the first refuses, and connect() resolves', async () => {
     const srv = await server()
     const dead = `ws://127.0.0.1:${await refusedPort()}`
@@ -345,8 +356,10 @@ describe('createReconnectingSocket', () => {
     })
     h.socket.watch('topic')
     await h.socket.connect()
+    const closeCode = new Promise<number>((resolve) => srv.clients[0]?.once('close', (code) => resolve(code)))
     for (let index = 0; index < 6; index++) h.socket.send(`m${index}`)
     await h.socket.close()
+    expect(await closeCode).toBe(1000)
     expect(h.socket.state).toBe('closed')
     const closedAt = h.statuses.length
     await waitFor(

@@ -15,11 +15,16 @@ import type { ControlFrame, TopicPool, TopicPoolOptions } from './topic-pool-typ
 async function venueServer(settings: { nullIds?: boolean } = {}): Promise<TestServer> {
   const server = await startTestServer()
   server.wss.on('connection', (client) => {
+    // `flaky` topics are accepted on the first connection only; `lazy` ones are not answered after it.
+    const later = server.clients.length > 1
     client.on('message', (data) => {
       const request = JSON.parse(data.toString()) as { op: string; id: string; args: string[] }
       if (request.op === 'auth') return
-      if (request.args.some((topic) => topic.startsWith('slow'))) return
-      const bad = request.args.filter((topic) => topic.startsWith('bad'))
+      if (request.args.some((topic) => topic.startsWith('slow') || (later && topic.startsWith('lazy'))))
+        return
+      const bad = request.args.filter(
+        (topic) => topic.startsWith('bad') || (later && topic.startsWith('flaky')),
+      )
       const ack = settings.nullIds ? null : request.id
       client.send(
         JSON.stringify(
@@ -170,6 +175,30 @@ describe('createTopicPool', () => {
     // The pool works after the replay: new topics go on the connection with room.
     await h.pool.add(['d'])
     expect(h.pool.connections[1]?.topics.has('d')).toBe(true)
+  })
+
+  it('reports a replay refused after a reconnect via onError and drops only that topic', async () => {
+    const server = await venueServer()
+    const h = makePool(server)
+    await h.pool.add(['steady', 'flaky.X'])
+    server.clients[0]?.terminate()
+    await waitFor(() => h.errors.some((error) => error instanceof SubscriptionError), 10_000, 'refusal')
+    const refusal = h.errors.find((error) => error instanceof SubscriptionError) as SubscriptionError
+    expect(refusal.venueMessage).toBe('unknown topic flaky.X')
+    expect(h.pool.has('flaky.X')).toBe(false)
+    expect(h.pool.has('steady')).toBe(true)
+  })
+
+  it('reconnects when a replay goes unanswered', async () => {
+    const server = await venueServer()
+    const h = makePool(server, { ackTimeoutMs: 300 })
+    await h.pool.add(['lazy.X'])
+    server.clients[0]?.terminate()
+    await waitFor(() => server.clients.length >= 3, 10_000, 'a second reconnect')
+    expect(
+      h.statuses.some((status) => /subscription replay not acknowledged/.test(status.change.reason)),
+    ).toBe(true)
+    expect(h.pool.has('lazy.X')).toBe(true)
   })
 
   it('unsubscribes removed topics and closes a connection left with none', async () => {
