@@ -1,0 +1,78 @@
+import type { AdapterSettings, IdleTimeoutOptions } from '@tickmesh/core'
+import { ConfigError } from '@tickmesh/core'
+
+/** Live Bybit V5 endpoints; the adapter appends `/v5/public/spot`, `/v5/public/linear`, `/v5/private`, `/v5/market/…`. */
+export const BYBIT_WS_URL = 'wss://stream.bybit.com'
+export const BYBIT_REST_URL = 'https://api.bybit.com'
+
+export interface BybitSettings extends AdapterSettings {
+  /** Client `{"op":"ping"}` period. Default 20 000 ms (Bybit's recommendation). */
+  pingIntervalMs?: number
+  /** No pong (or any frame) this long after a ping → reconnect. Default 10 000 ms. */
+  pongTimeoutMs?: number
+  /** Wait this long for a (un)subscribe ack. Default 10 000 ms. */
+  ackTimeoutMs?: number
+  /** Per-topic silence detection (public topics). Default min 10 s, max 5 min. */
+  idle?: IdleTimeoutOptions
+  /** Private auth: `expires` = now + this. Default 10 000 ms. */
+  authExpiresInMs?: number
+  /**
+   * Sign private auth with Bybit's clock (local clock + the offset measured on `/v5/market/time`)
+   * instead of the local clock. Default false: a drifted clock fails with an AuthenticationError that
+   * reports the drift, so it gets fixed rather than hidden.
+   */
+  adjustForClockDrift?: boolean
+  /** Local clock in ms (tests). Default `performance.timeOrigin + performance.now()`. */
+  now?: () => number
+  /** Events buffered per async iterator before the oldest are dropped. Default 10 000. */
+  highWaterMark?: number
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
+
+function trimSlash(url: string): string {
+  return url.endsWith('/') ? url.slice(0, -1) : url
+}
+
+/** Validates a base URL: a known scheme, and plain ws/http only to loopback unless allowInsecure. */
+export function checkBaseUrl(url: string, secure: 'wss:' | 'https:', allowInsecure: boolean): string {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch (cause) {
+    throw new ConfigError(`"${url}" is not a valid URL.`, {
+      venue: 'bybit',
+      cause,
+      hint: `Pass a base URL such as ${secure}//stream.bybit.com.`,
+    })
+  }
+  const insecure = secure === 'wss:' ? 'ws:' : 'http:'
+  if (parsed.protocol !== secure && parsed.protocol !== insecure) {
+    throw new ConfigError(`"${url}" must use ${secure}// or ${insecure}//.`, {
+      venue: 'bybit',
+      details: { url },
+    })
+  }
+  if (parsed.protocol === insecure && !allowInsecure && !LOOPBACK.has(parsed.hostname)) {
+    throw new ConfigError(
+      `Refusing plain ${insecure}// to ${parsed.hostname}: market data and keys would travel unencrypted.`,
+      {
+        venue: 'bybit',
+        details: { url },
+        hint: `Use ${secure}//, or set allowInsecure: true for a trusted proxy.`,
+      },
+    )
+  }
+  return trimSlash(url)
+}
+
+export function positiveSetting(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(`Bybit setting ${name} must be a positive number of ms, got ${String(value)}.`, {
+      venue: 'bybit',
+      details: { [name]: value },
+    })
+  }
+  return value
+}
