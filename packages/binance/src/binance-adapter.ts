@@ -226,7 +226,10 @@ export function createBinance(settings: BinanceSettings = {}): VenueAdapter {
     const created: TopicPool = createTopicPool({
       label: `binance-${market}`,
       urls: endpoints.streamUrls[market],
-      maxTopicsPerConnection: MAX_STREAMS_PER_CONNECTION,
+      maxTopicsPerConnection: Math.min(
+        MAX_STREAMS_PER_CONNECTION,
+        settings.maxStreamsPerConnection ?? MAX_STREAMS_PER_CONNECTION,
+      ),
       maxTopicsPerRequest: MAX_STREAMS_PER_REQUEST,
       maxMessagesPerSecond: settings.maxMessagesPerSecond ?? 4,
       keepAlive: { serverSilenceMs: settings.serverSilenceMs ?? 60_000 },

@@ -28,6 +28,8 @@ export interface BinanceSettings extends AdapterSettings {
   instrumentsTtlMs?: number
   /** Snapshot retry backoff after a failure or a stale snapshot. Default 250 ms doubling to 30 s. */
   snapshotRetry?: { baseDelayMs?: number; maxDelayMs?: number }
+  /** Streams per connection (Binance allows 1024); more streams open more connections. Default 1024. */
+  maxStreamsPerConnection?: number
   /** Outbound messages per second per connection (Binance allows 5, pongs included). Default 4. */
   maxMessagesPerSecond?: number
 }

@@ -201,6 +201,13 @@ describe('decodeBinance: fixtures', () => {
     })
   })
 
+  it('marks the final kline update closed and skips intervals without a unified spelling', () => {
+    const kline = JSON.parse(readFixtureFrame('binance', 'doc_kline.json'))
+    const closed = decode(JSON.stringify({ ...kline, k: { ...kline.k, x: true } }), spot)
+    expect(closed[0]).toMatchObject({ kind: 'candle', closed: true })
+    expect(decode(JSON.stringify({ ...kline, k: { ...kline.k, i: '8h' } }), spot)).toEqual([])
+  })
+
   it('gives no events for depth diffs (book sync owns them) and parses their raw levels', () => {
     expect(decodeFixture('doc_depthUpdate.json')).toEqual([])
     const update = parseBinanceDepthUpdate(JSON.parse(readFixtureFrame('binance', 'doc_depthUpdate.json')))
