@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { isVenueId, TickmeshError, VENUES, type VenueId } from '@tickmesh/core'
+import { ConfigError, isVenueId, VENUES, type VenueId } from '@tickmesh/core'
 import { FAULT_PRESETS, type PeriodicFault, parseFaultSpecs } from './server/fault-spec'
 import { type StartSimulatorOptions, startSimulator } from './server/start-simulator'
 
@@ -32,7 +32,7 @@ function integer(name: string, text: string | undefined, min: number, max: numbe
   if (text === undefined) return undefined
   const value = Number(text)
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new TickmeshError(`--${name} must be an integer from ${min} to ${max}, got "${text}".`)
+    throw new ConfigError(`--${name} must be an integer from ${min} to ${max}, got "${text}".`)
   }
   return value
 }
@@ -41,11 +41,11 @@ function positive(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined
   const value = Number(text)
   if (!(value > 0) || !Number.isFinite(value))
-    throw new TickmeshError(`--${name} must be a positive number, got "${text}".`)
+    throw new ConfigError(`--${name} must be a positive number, got "${text}".`)
   return value
 }
 
-/** Parses the command line into simulator options; throws TickmeshError on a bad flag. */
+/** Parses the command line into simulator options; throws ConfigError on a bad flag. */
 export function parseSimulatorArgs(argv: readonly string[]): StartSimulatorOptions | 'help' {
   const { values } = parseArgs({
     args: [...argv],
@@ -76,7 +76,7 @@ export function parseSimulatorArgs(argv: readonly string[]): StartSimulatorOptio
     for (const name of values.venues.split(',')) {
       const venue = name.trim()
       if (!isVenueId(venue))
-        throw new TickmeshError(`Unknown venue "${venue}" in --venues; venues: ${VENUES.join(', ')}.`)
+        throw new ConfigError(`Unknown venue "${venue}" in --venues; venues: ${VENUES.join(', ')}.`)
       venues.push(venue)
     }
     options.venues = venues
