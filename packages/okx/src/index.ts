@@ -21,3 +21,15 @@ export {
   okxMarketOf,
   okxUnifiedSymbol,
 } from './okx-symbols'
+
+// --- adapter
+export { createOkx } from './okx-adapter'
+export type { OkxAdapter } from './okx-adapter'
+export { OKX_DEFAULT_REST_URL, OKX_DEFAULT_WS_URL, OKX_PATHS } from './okx-settings'
+export type { OkxSettings } from './okx-settings'
+export { OKX_BOOK_LEVELS, createOkxFrameProcessor } from './okx-frame-processor'
+export type { OkxFrameProcessor, OkxFrameProcessorOptions } from './okx-frame-processor'
+export { OkxInstrumentCache } from './okx-instruments'
+export type { OkxInstrument } from './okx-instruments'
+export { okxSequenceRule } from './okx-sequence-rule'
+export { buildOkxLogin, okxLoginError } from './okx-login'

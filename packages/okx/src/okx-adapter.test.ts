@@ -1,0 +1,291 @@
+import {
+  AuthenticationError,
+  type BookEvent,
+  createCredentials,
+  type MarketEvent,
+  marketEventSchema,
+  type StatusEvent,
+  SubscriptionError,
+} from '@tickmesh/core'
+import { type Simulator, startSimulator } from '@tickmesh/simulator'
+import { afterEach, describe, expect, it } from 'vitest'
+import { OKX_SIM_CREDENTIALS } from '../../simulator/src/venues/okx/okx-sim-auth'
+import { createOkx } from './okx-adapter'
+import type { OkxSettings } from './okx-settings'
+
+let sim: Simulator | null = null
+const adapters: { close(): Promise<void> }[] = []
+
+afterEach(async () => {
+  for (const adapter of adapters.splice(0)) await adapter.close()
+  await sim?.close()
+  sim = null
+})
+
+async function setup(options: Parameters<typeof startSimulator>[0] = {}, settings: OkxSettings = {}) {
+  sim = await startSimulator({ venues: ['okx'], seed: 11, ...options })
+  const adapter = createOkx({
+    wsUrl: sim.venues.okx.ws,
+    restUrl: sim.venues.okx.rest,
+    reconnect: { baseDelayMs: 20, maxDelayMs: 200 },
+    ...settings,
+  })
+  adapters.push(adapter)
+  return { sim, adapter }
+}
+
+/** Resolves with the first event matching `test` (rejects after a generous timeout). */
+function nextEvent<T extends MarketEvent>(
+  subscribe: (listener: (event: MarketEvent) => void) => () => void,
+  test: (event: MarketEvent) => event is T,
+  timeoutMs = 15_000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let off: () => void = () => undefined
+    const timer = setTimeout(() => {
+      off()
+      reject(new Error('timed out waiting for an event'))
+    }, timeoutMs)
+    off = subscribe((event) => {
+      if (!test(event)) return
+      clearTimeout(timer)
+      off()
+      resolve(event)
+    })
+  })
+}
+
+function toTrueLevels(levels: readonly (readonly [number, number])[], tickSize: number, baseLot: number) {
+  return levels.map(([price, size]) => [Math.round(price / tickSize), Math.round(size / baseLot)])
+}
+
+describe('createOkx against the simulator', () => {
+  it('streams ticker, trades, bbo and candles for spot and linear, each event valid, then unsubscribes', async () => {
+    const { adapter } = await setup()
+    const cases = [
+      { channel: 'ticker', kind: 'ticker', market: 'spot', symbol: 'BTC/USDT' },
+      { channel: 'trades', kind: 'trade', market: 'spot', symbol: 'ETH/USDT' },
+      { channel: 'bbo', kind: 'bbo', market: 'linear', symbol: 'BTC/USDT:USDT' },
+      { channel: 'ticker', kind: 'ticker', market: 'linear', symbol: 'SOL/USDT:USDT' },
+      { channel: 'trades', kind: 'trade', market: 'linear', symbol: 'BTC/USDT:USDT' },
+      { channel: 'candles', kind: 'candle', market: 'spot', symbol: 'BTC/USDT' },
+    ] as const
+    for (const testCase of cases) {
+      const subscription = adapter.subscribe({
+        channel: testCase.channel,
+        symbols: [testCase.symbol],
+        market: testCase.market,
+      })
+      await subscription.ready
+      const iterator = subscription[Symbol.asyncIterator]()
+      let event: MarketEvent | undefined
+      for (;;) {
+        const next = await iterator.next()
+        event = next.value as MarketEvent
+        if (event.kind === testCase.kind) break
+      }
+      marketEventSchema.parse(event)
+      expect(event).toMatchObject({ venue: 'okx', market: testCase.market, symbol: testCase.symbol })
+      await subscription.unsubscribe()
+      expect((await iterator.next()).done).toBe(true)
+    }
+  })
+
+  it('a SWAP trade amount is in the base currency (contracts × ctVal)', async () => {
+    const { sim: simulator, adapter } = await setup()
+    const subscription = adapter.subscribe({
+      channel: 'trades',
+      symbols: ['ETH/USDT:USDT'],
+      market: 'linear',
+    })
+    const trade = await nextEvent(
+      adapter.onEvent,
+      (e): e is Extract<MarketEvent, { kind: 'trade' }> => e.kind === 'trade',
+    )
+    const truth = simulator
+      .trueTrades('okx', 'ETH-USDT-SWAP')
+      .find((candidate) => String(candidate.id) === trade.id)
+    expect(truth).toBeDefined()
+    // ETH-USDT-SWAP: lot 0.01 contracts, 0.1 ETH per contract.
+    expect(trade.amount).toBeCloseTo(truth!.sizeLots * 0.01 * 0.1, 10)
+    await subscription.unsubscribe()
+  })
+
+  it('the client book equals the true book, also after an injected gap and after a dropped connection', async () => {
+    const { sim: simulator, adapter } = await setup({ autoStart: false })
+    const statuses: StatusEvent[] = []
+    const books: BookEvent[] = []
+    const subscription = adapter.subscribe(
+      { channel: 'book', symbols: ['BTC/USDT'], depth: 400 },
+      {
+        onStatus: (status) => statuses.push(status),
+        onEvent: (event) => {
+          if (event.kind === 'book') books.push(event)
+        },
+      },
+    )
+    const other = adapter.subscribe({ channel: 'book', symbols: ['ETH/USDT'] })
+    await Promise.all([subscription.ready, other.ready])
+    const instrument = (await adapter.instruments('spot')).find(
+      (candidate) => candidate.symbol === 'BTC/USDT',
+    )!
+
+    async function expectInSync(label: string): Promise<void> {
+      simulator.market.step(10)
+      // Wait until the client has applied the increment that carries the true book's state.
+      const deadline = Date.now() + 15_000
+      for (;;) {
+        const truth = simulator.trueBook('okx', 'BTC-USDT', 400)
+        const last = books[books.length - 1]
+        if (last) {
+          const bids = toTrueLevels(last.bids, instrument.tickSize, instrument.lotSize)
+          const asks = toTrueLevels(last.asks, instrument.tickSize, instrument.lotSize)
+          if (
+            JSON.stringify(bids) === JSON.stringify(truth.bids) &&
+            JSON.stringify(asks) === JSON.stringify(truth.asks)
+          )
+            return
+        }
+        if (Date.now() > deadline) throw new Error(`book not in sync (${label})`)
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    }
+
+    await expectInSync('initial')
+    const otherBooksBefore = statuses.filter((status) => status.symbol === 'ETH/USDT').length
+    simulator.inject('okx', { kind: 'sequenceGap', symbol: 'BTC-USDT' })
+    simulator.market.step(3)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    simulator.market.step(3)
+    await nextEvent(
+      adapter.onEvent,
+      (e): e is StatusEvent => e.kind === 'status' && e.state === 'open' && e.symbol === 'BTC/USDT',
+    )
+    expect(statuses.map((status) => [status.state, status.symbol])).toContainEqual(['resyncing', 'BTC/USDT'])
+    // The other symbol was not touched by the resync.
+    expect(statuses.filter((status) => status.symbol === 'ETH/USDT').length).toBe(otherBooksBefore)
+    await expectInSync('after gap')
+
+    simulator.inject('okx', { kind: 'drop', code: 1001 })
+    await nextEvent(
+      adapter.onEvent,
+      (e): e is StatusEvent => e.kind === 'status' && e.state === 'open' && e.symbol === 'BTC/USDT',
+    )
+    await expectInSync('after reconnect')
+    await subscription.unsubscribe()
+    await other.unsubscribe()
+  })
+
+  it('verifies real checksums and resyncs on a bad one', async () => {
+    const { sim: simulator, adapter } = await setup({ okxChecksums: true })
+    const events: MarketEvent[] = []
+    const subscription = adapter.subscribe(
+      { channel: 'book', symbols: ['BTC/USDT:USDT'], market: 'linear', depth: 10 },
+      { onEvent: (event) => events.push(event) },
+    )
+    await subscription.ready
+    await nextEvent(adapter.onEvent, (e): e is BookEvent => e.kind === 'book')
+    expect(events.some((event) => event.kind === 'error')).toBe(false)
+    simulator.inject('okx', { kind: 'badChecksum', symbol: 'BTC-USDT-SWAP' })
+    const error = await nextEvent(
+      adapter.onEvent,
+      (e): e is Extract<MarketEvent, { kind: 'error' }> => e.kind === 'error',
+    )
+    expect(error).toMatchObject({ code: 'CHECKSUM_MISMATCH', symbol: 'BTC/USDT:USDT' })
+    await nextEvent(
+      adapter.onEvent,
+      (e): e is StatusEvent => e.kind === 'status' && e.state === 'open' && e.symbol === 'BTC/USDT:USDT',
+    )
+    await nextEvent(adapter.onEvent, (e): e is BookEvent => e.kind === 'book')
+    const delivered = events.filter((event): event is BookEvent => event.kind === 'book')
+    // The subscription asked for 10 levels; the adapter keeps 400 for the checksum.
+    expect(delivered[delivered.length - 1]!.bids).toHaveLength(10)
+    await subscription.unsubscribe()
+  })
+
+  it('an unknown symbol is a SubscriptionError naming the closest one; a venue spelling is refused', async () => {
+    const { adapter } = await setup()
+    const unknown = adapter.subscribe({ channel: 'ticker', symbols: ['BTC/USDX'] })
+    const error = await unknown.ready.catch((reason: unknown) => reason)
+    expect(error).toBeInstanceOf(SubscriptionError)
+    expect((error as SubscriptionError).hint).toContain('"BTC/USDT"')
+    const venueSpelling = adapter.subscribe({ channel: 'ticker', symbols: ['BTC-USDT'] })
+    const spelled = await venueSpelling.ready.catch((reason: unknown) => reason)
+    expect(spelled).toBeInstanceOf(SubscriptionError)
+    expect((spelled as SubscriptionError).hint).toContain('BTC/USDT')
+  })
+
+  it('passes every raw ws frame and REST response to onRaw', async () => {
+    const raw: string[] = []
+    const { adapter } = await setup(
+      {},
+      { onRaw: (item) => raw.push(`${item.kind}:${item.data.slice(0, 30)}`) },
+    )
+    const subscription = adapter.subscribe({ channel: 'ticker', symbols: ['BTC/USDT'] })
+    await subscription.ready
+    await nextEvent(adapter.onEvent, (e): e is MarketEvent => e.kind === 'ticker')
+    expect(raw.some((line) => line.startsWith('rest:{"code":"0"'))).toBe(true)
+    expect(raw.some((line) => line.startsWith('ws:{"arg":{"channel":"tickers"'))).toBe(true)
+    await subscription.unsubscribe()
+  })
+})
+
+describe('createOkx private stream', () => {
+  const credentials = (secret: string = OKX_SIM_CREDENTIALS.secret) =>
+    createCredentials({
+      apiKey: OKX_SIM_CREDENTIALS.apiKey,
+      secret,
+      passphrase: OKX_SIM_CREDENTIALS.passphrase,
+    })
+
+  it('logs in and receives normalized orders and balances', async () => {
+    const { adapter } = await setup({ timeScale: 0.05 }, { credentials: credentials() })
+    const orders = adapter.subscribe({ channel: 'orders', symbols: [] })
+    const balances = adapter.subscribe({ channel: 'balances', symbols: [] })
+    await Promise.all([orders.ready, balances.ready])
+    const order = await nextEvent(
+      adapter.onEvent,
+      (e): e is Extract<MarketEvent, { kind: 'order' }> => e.kind === 'order',
+    )
+    marketEventSchema.parse(order)
+    expect(order).toMatchObject({ venue: 'okx', symbol: 'BTC/USDT', side: 'buy', type: 'limit' })
+    const balance = await nextEvent(
+      adapter.onEvent,
+      (e): e is Extract<MarketEvent, { kind: 'balance' }> => e.kind === 'balance',
+    )
+    expect(['USDT', 'BTC']).toContain(balance.asset)
+  })
+
+  it('a wrong secret is an AuthenticationError that blames the secret', async () => {
+    const { adapter } = await setup({}, { credentials: credentials('not-the-secret') })
+    const error = await adapter
+      .subscribe({ channel: 'orders', symbols: [] })
+      .ready.catch((reason: unknown) => reason)
+    expect(error).toBeInstanceOf(AuthenticationError)
+    expect((error as AuthenticationError).shortMessage).toContain('60007')
+    expect((error as AuthenticationError).shortMessage).toContain('wrong secret')
+  })
+
+  it('a drifted local clock is corrected with the venue time, or reported with the measured drift', async () => {
+    const drifted = () => Date.now() - 120_000
+    const { adapter } = await setup({}, { credentials: credentials(), now: drifted })
+    await adapter.subscribe({ channel: 'balances', symbols: [] }).ready
+    await adapter.close()
+    const strict = createOkx({
+      wsUrl: sim!.venues.okx.ws,
+      restUrl: sim!.venues.okx.rest,
+      credentials: credentials(),
+      now: drifted,
+      useServerTime: false,
+    })
+    adapters.push(strict)
+    const error = await strict
+      .subscribe({ channel: 'balances', symbols: [] })
+      .ready.catch((reason: unknown) => reason)
+    expect(error).toBeInstanceOf(AuthenticationError)
+    const auth = error as AuthenticationError
+    expect(auth.shortMessage).toContain('clock')
+    expect(auth.clockDriftMs).toBeLessThan(-115_000)
+    expect(auth.clockDriftMs).toBeGreaterThan(-125_000)
+  })
+})

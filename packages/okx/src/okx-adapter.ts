@@ -1,0 +1,546 @@
+import {
+  assertUnifiedSymbol,
+  type Channel,
+  type ClockSync,
+  ConfigError,
+  closestMatch,
+  createClockSync,
+  createTopicPool,
+  EventStream,
+  type KeepAliveOptions,
+  type Market,
+  type MarketEvent,
+  nowMs,
+  type PoolConnection,
+  type SocketStatusChange,
+  type SubscribeRequest,
+  type Subscription,
+  SubscriptionError,
+  type SubscriptionHandlers,
+  type TickmeshError,
+  type TopicPool,
+  type TopicPoolOptions,
+  type VenueAdapter,
+} from '@tickmesh/core'
+import { okxArgOfTopic, okxControlOf, okxTopic } from './decode/okx-control'
+import { isRecord } from './decode/okx-decode-context'
+import { createOkxFrameProcessor } from './okx-frame-processor'
+import { type OkxInstrument, OkxInstrumentCache } from './okx-instruments'
+import { OkxPrivateStream } from './okx-private-stream'
+import { OKX_DEFAULT_REST_URL, OKX_PATHS, type OkxSettings, okxWsUrls } from './okx-settings'
+import { OkxSubscription } from './okx-subscription'
+import { okxCandleChannel } from './okx-symbols'
+
+type PoolName = 'public' | 'books' | 'business'
+
+/** An OKX adapter: the core `VenueAdapter` plus the frame processor's local books. */
+export interface OkxAdapter extends VenueAdapter {
+  readonly venue: 'okx'
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]'])
+
+function assertSecureUrls(urls: readonly string[], allowInsecure: boolean): void {
+  for (const url of urls) {
+    let parsed: URL
+    try {
+      parsed = new URL(url)
+    } catch (cause) {
+      throw new ConfigError(`"${url}" is not a valid URL.`, {
+        venue: 'okx',
+        cause,
+        hint: 'Pass a base URL like wss://ws.okx.com:8443.',
+      })
+    }
+    const insecure = parsed.protocol === 'ws:' || parsed.protocol === 'http:'
+    if (insecure && !allowInsecure && !LOOPBACK.has(parsed.hostname)) {
+      throw new ConfigError(`Refusing the plain-text URL ${url} to a non-loopback host.`, {
+        venue: 'okx',
+        hint: 'Use wss:// / https://, or set allowInsecure: true for a trusted proxy.',
+      })
+    }
+  }
+}
+
+/** Venue channel of a subscription (null for private channels). */
+function okxChannelOf(request: SubscribeRequest): { channel: string; pool: PoolName } | null {
+  switch (request.channel) {
+    case 'ticker':
+      return { channel: 'tickers', pool: 'public' }
+    case 'trades':
+      return { channel: 'trades', pool: 'public' }
+    case 'bbo':
+      return { channel: 'bbo-tbt', pool: 'public' }
+    case 'book':
+      return { channel: 'books', pool: 'books' }
+    case 'candles':
+      return { channel: okxCandleChannel(request.interval ?? '1m'), pool: 'business' }
+    default:
+      return null
+  }
+}
+
+/** Route key of a subscription's events: `kind|instId` (candles add the interval). */
+function routeKey(kind: string, instId: string): string {
+  return `${kind}|${instId}`
+}
+
+function routeKeyOfEvent(event: MarketEvent): string | null {
+  switch (event.kind) {
+    case 'ticker':
+    case 'trade':
+    case 'bbo':
+    case 'book':
+      return routeKey(event.kind, event.venueSymbol)
+    case 'candle':
+      return routeKey(`candle:${event.interval}`, event.venueSymbol)
+    case 'order':
+      return 'order|*'
+    case 'balance':
+      return 'balance|*'
+    default:
+      return null
+  }
+}
+
+const EVENT_KIND: Record<Channel, string> = {
+  ticker: 'ticker',
+  trades: 'trade',
+  bbo: 'bbo',
+  book: 'book',
+  candles: 'candle',
+  orders: 'order',
+  balances: 'balance',
+}
+
+/** Cheap topic extraction from a data frame's head: `{"arg":{"channel":"books","instId":"BTC-USDT"}…`. */
+function topicOfFrame(text: string): string | null {
+  const channelAt = text.indexOf('"channel":"')
+  if (channelAt < 0 || channelAt > 64) return null
+  const channelEnd = text.indexOf('"', channelAt + 11)
+  const instAt = text.indexOf('"instId":"', channelEnd)
+  if (channelEnd < 0 || instAt < 0 || instAt > channelEnd + 4) return null
+  const instEnd = text.indexOf('"', instAt + 10)
+  if (instEnd < 0) return null
+  return okxTopic(text.slice(channelAt + 11, channelEnd), text.slice(instAt + 10, instEnd))
+}
+
+/**
+ * Creates an OKX V5 adapter: spot and USDT-margined SWAP market data (`ticker`, `trades`, `bbo`,
+ * `book`, `candles`) and, with credentials, `orders` and `balances`. Defaults are the live endpoints;
+ * `wsUrl`/`restUrl` are base URLs under which the venue's paths are appended.
+ */
+export function createOkx(settings: OkxSettings = {}): OkxAdapter {
+  const restUrl = (settings.restUrl ?? OKX_DEFAULT_REST_URL).replace(/\/+$/, '')
+  const publicUrls = okxWsUrls(settings.wsUrl, OKX_PATHS.public)
+  const businessUrls = okxWsUrls(settings.wsUrl, OKX_PATHS.business)
+  const privateUrls = okxWsUrls(settings.wsUrl, OKX_PATHS.private)
+  assertSecureUrls([...publicUrls, restUrl], settings.allowInsecure ?? false)
+  const now = settings.now ?? Date.now
+  const highWaterMark = settings.highWaterMark ?? 10_000
+  const ackTimeoutMs = settings.ackTimeoutMs ?? 10_000
+  const onRaw = settings.onRaw
+  const keepAlive: KeepAliveOptions = {
+    intervalMs: settings.pingAfterIdleMs ?? 25_000,
+    whenIdle: true,
+    buildPing: () => 'ping',
+    isPong: (text) => text === 'pong',
+    pongTimeoutMs: settings.pongTimeoutMs ?? 10_000,
+  }
+
+  const all = new EventStream({ venue: 'okx', highWaterMark })
+  const subscriptions = new Set<OkxSubscription>()
+  const routes = new Map<string, Set<OkxSubscription>>()
+  const topicRefs = new Map<string, number>()
+  const topicPool = new Map<string, PoolName>()
+  /** The connection each topic's data last arrived on (book resyncs go there). */
+  const topicConnection = new Map<string, PoolConnection>()
+  const pools = new Map<PoolName, TopicPool>()
+  let nextId = 0
+  let closed = false
+
+  const instruments = new OkxInstrumentCache({
+    restUrl,
+    ttlMs: settings.instrumentsTtlMs ?? 3_600_000,
+    ...(settings.fetch ? { fetch: settings.fetch } : {}),
+    ...(onRaw ? { onRaw } : {}),
+  })
+
+  const clock: ClockSync = createClockSync({
+    now,
+    fetchServerTime: async () => {
+      const response = await instruments.restClient.get<{ data?: { ts?: string }[] }>('/api/v5/public/time')
+      const ts = Number(response.value.data?.[0]?.ts)
+      if (!Number.isFinite(ts))
+        throw new ConfigError('OKX /api/v5/public/time answered without a ts.', { venue: 'okx' })
+      return ts
+    },
+  })
+
+  function emit(event: MarketEvent): void {
+    all.push(event)
+    const key = routeKeyOfEvent(event)
+    if (key !== null) {
+      const targets = routes.get(key)
+      if (targets) for (const subscription of targets) subscription.deliver(event)
+      return
+    }
+    // Status and errors: to the subscriptions of that symbol, or to every subscription.
+    const symbol = event.kind === 'status' || event.kind === 'error' ? event.symbol : null
+    for (const subscription of subscriptions) {
+      if (symbol === null || subscription.symbols.has(symbol)) subscription.deliver(event)
+    }
+  }
+
+  const processor = createOkxFrameProcessor({
+    emit,
+    restUrl,
+    ...(settings.fetch ? { fetch: settings.fetch } : {}),
+    ...(settings.bookDepth !== undefined ? { bookDepth: settings.bookDepth } : {}),
+    contractValueOf: instruments.contractValueOf,
+    symbolOf: (instId) => instruments.symbolOf(instId),
+    onResync: (instId, channel) => {
+      // Unsubscribe + subscribe that one arg on its connection: OKX answers with a fresh snapshot.
+      const topic = okxTopic(channel, instId)
+      const connection = topicConnection.get(topic)
+      if (!connection) return
+      const arg = okxArgOfTopic(topic)
+      connection.send(JSON.stringify({ id: `rsu${++nextId}`, op: 'unsubscribe', args: [arg] }))
+      connection.send(JSON.stringify({ id: `rss${++nextId}`, op: 'subscribe', args: [arg] }))
+    },
+  })
+
+  function statusEvent(change: SocketStatusChange): MarketEvent {
+    return {
+      kind: 'status',
+      venue: 'okx',
+      market: null,
+      state: change.state,
+      reason:
+        change.closeCode === undefined ? change.reason : `${change.reason} (close code ${change.closeCode})`,
+      symbol: null,
+      channel: null,
+      url: change.url,
+      attempt: change.attempt,
+      receivedAt: nowMs(),
+    }
+  }
+
+  function booksOn(connection: PoolConnection): string[] {
+    const instIds: string[] = []
+    for (const topic of connection.topics) {
+      const arg = okxArgOfTopic(topic)
+      if (arg.channel === 'books') instIds.push(arg.instId)
+    }
+    return instIds
+  }
+
+  function poolOf(name: PoolName): TopicPool {
+    const existing = pools.get(name)
+    if (existing) return existing
+    const options: TopicPoolOptions = {
+      label: `okx-${name}`,
+      urls: name === 'business' ? businessUrls : publicUrls,
+      maxTopicsPerConnection:
+        name === 'books'
+          ? (settings.maxBookChannelsPerConnection ?? 30)
+          : (settings.maxChannelsPerConnection ?? 240),
+      maxTopicsPerRequest: settings.maxArgsPerRequest ?? 100,
+      ackTimeoutMs,
+      keepAlive,
+      ...(settings.WebSocket ? { WebSocket: settings.WebSocket } : {}),
+      ...(settings.openTimeoutMs ? { openTimeoutMs: settings.openTimeoutMs } : {}),
+      ...(settings.reconnect ? { backoff: settings.reconnect } : {}),
+      buildSubscribe: (topics, requestId) =>
+        JSON.stringify({ id: requestId, op: 'subscribe', args: topics.map(okxArgOfTopic) }),
+      buildUnsubscribe: (topics, requestId) =>
+        JSON.stringify({ id: requestId, op: 'unsubscribe', args: topics.map(okxArgOfTopic) }),
+      parseControl: (text) => {
+        // Data frames start with {"arg"; only acks and refusals of our own requests are controls.
+        if (text.startsWith('{"arg"') || text === 'pong') return null
+        let parsed: unknown
+        try {
+          parsed = JSON.parse(text)
+        } catch {
+          return null
+        }
+        const control = isRecord(parsed) ? okxControlOf(parsed) : null
+        if (control === null) return null
+        if (control.type === 'subscribe' || control.type === 'unsubscribe') {
+          // Our resync requests (`rs…`) are not the pool's.
+          if (control.id?.startsWith('rs')) return { requestId: `ignored-${control.id}`, ok: true }
+          return { requestId: control.id, ok: true, ...(control.topic ? { topics: [control.topic] } : {}) }
+        }
+        if (control.type === 'error' && control.id !== null) {
+          return { requestId: control.id, ok: false, message: `${control.code} ${control.msg}` }
+        }
+        // Notices and unsolicited errors are data for onMessage.
+        return null
+      },
+      onMessage: (text, receivedAt, connection) => {
+        if (onRaw) {
+          try {
+            onRaw({ kind: 'ws', venue: 'okx', market: 'spot', url: connection.url, data: text, receivedAt })
+          } catch {
+            // A recorder failure must not stop the stream.
+          }
+        }
+        if (text.startsWith('{"arg"')) {
+          const topic = topicOfFrame(text)
+          if (topic !== null) {
+            topicConnection.set(topic, connection)
+            pools.get(name)?.touch(topic, receivedAt)
+          }
+        } else if (text.includes('"event":"notice"')) {
+          // 64008: the venue is about to restart this connection; reconnect now, on our terms.
+          connection.reconnect('OKX notice 64008: service upgrade')
+          if (name === 'books')
+            processor.resetBooks(booksOn(connection), 'planned reconnect (OKX notice 64008)')
+          return
+        }
+        processor.push(text, 'spot', receivedAt)
+      },
+      onStatus: (change, connection) => {
+        if (change.state === 'reconnecting' && name === 'books') {
+          processor.resetBooks(
+            booksOn(connection),
+            `connection lost (${change.reason}); resyncing after reconnect`,
+          )
+        }
+        emit(statusEvent(change))
+      },
+      onError: (error) => emitError(error),
+    }
+    const pool = createTopicPool(options)
+    pools.set(name, pool)
+    return pool
+  }
+
+  function emitError(error: TickmeshError): void {
+    emit({
+      kind: 'error',
+      venue: 'okx',
+      market: null,
+      symbol: null,
+      code: error.code,
+      message: error.shortMessage,
+      hint: error.hint,
+      raw: null,
+      receivedAt: nowMs(),
+    })
+  }
+
+  let privateStream: OkxPrivateStream | null = null
+  function privateOf(): OkxPrivateStream {
+    if (privateStream) return privateStream
+    privateStream = new OkxPrivateStream({
+      urls: privateUrls,
+      credentials: settings.credentials,
+      clock,
+      now,
+      useServerTime: settings.useServerTime ?? true,
+      keepAlive,
+      ackTimeoutMs,
+      ...(settings.WebSocket ? { WebSocket: settings.WebSocket } : {}),
+      ...(settings.openTimeoutMs ? { openTimeoutMs: settings.openTimeoutMs } : {}),
+      ...(settings.reconnect ? { backoff: settings.reconnect } : {}),
+      onData: (text, receivedAt, url) => {
+        // Login frames never reach here (they are controls), so recordings hold no auth traffic.
+        if (onRaw) {
+          try {
+            onRaw({ kind: 'ws', venue: 'okx', market: 'spot', url, data: text, receivedAt })
+          } catch {
+            // A recorder failure must not stop the stream.
+          }
+        }
+        processor.push(text, 'spot', receivedAt)
+      },
+      onStatus: (change) => emit(statusEvent(change)),
+      onError: emitError,
+      onAuthFailed: () => {
+        privateStream = null
+      },
+    })
+    return privateStream
+  }
+
+  async function resolveInstIds(request: SubscribeRequest, market: Market): Promise<OkxInstrument[]> {
+    for (const symbol of request.symbols) assertUnifiedSymbol(symbol, market, 'okx')
+    const list = await instruments.list(market)
+    const bySymbol = new Map(list.map((instrument) => [instrument.symbol, instrument]))
+    const resolved: OkxInstrument[] = []
+    for (const symbol of request.symbols) {
+      const instrument = bySymbol.get(symbol)
+      if (!instrument) {
+        const closest = closestMatch(symbol, bySymbol.keys())
+        throw new SubscriptionError(`OKX has no ${market} instrument "${symbol}".`, {
+          venue: 'okx',
+          hint: closest
+            ? `Did you mean "${closest}"?`
+            : `See adapter.instruments('${market}') for the ${list.length} symbols OKX lists.`,
+          details: { symbol, market, closest },
+        })
+      }
+      resolved.push(instrument)
+    }
+    return resolved
+  }
+
+  function addRoutes(subscription: OkxSubscription): void {
+    for (const key of subscription.routeKeys) {
+      let set = routes.get(key)
+      if (!set) {
+        set = new Set()
+        routes.set(key, set)
+      }
+      set.add(subscription)
+    }
+  }
+
+  function removeRoutes(subscription: OkxSubscription): void {
+    for (const key of subscription.routeKeys) {
+      const set = routes.get(key)
+      set?.delete(subscription)
+      if (set?.size === 0) routes.delete(key)
+    }
+  }
+
+  /** Topics whose last subscriber left; the caller unsubscribes them. */
+  function releaseTopics(topics: readonly string[]): string[] {
+    const released: string[] = []
+    for (const topic of topics) {
+      const count = (topicRefs.get(topic) ?? 0) - 1
+      if (count > 0) topicRefs.set(topic, count)
+      else {
+        topicRefs.delete(topic)
+        released.push(topic)
+      }
+    }
+    return released
+  }
+
+  async function start(subscription: OkxSubscription): Promise<void> {
+    const request = subscription.request
+    const market = request.market ?? 'spot'
+    if (request.channel === 'orders' || request.channel === 'balances') {
+      const channel = request.channel === 'orders' ? 'orders' : 'account'
+      subscription.routeKeys = [request.channel === 'orders' ? 'order|*' : 'balance|*']
+      addRoutes(subscription)
+      await privateOf().add(channel, channel === 'orders' ? { channel, instType: 'ANY' } : { channel })
+      return
+    }
+    const venueChannel = okxChannelOf(request)
+    if (venueChannel === null) {
+      throw new ConfigError(`Unknown channel "${String(request.channel)}".`, { venue: 'okx' })
+    }
+    if (request.depth !== undefined && !(Number.isInteger(request.depth) && request.depth > 0)) {
+      throw new ConfigError(`Book depth must be a positive integer, got ${request.depth}.`, { venue: 'okx' })
+    }
+    const resolved = await resolveInstIds(request, market)
+    const kind =
+      request.channel === 'candles' ? `candle:${request.interval ?? '1m'}` : EVENT_KIND[request.channel]
+    subscription.routeKeys = resolved.map((instrument) => routeKey(kind, instrument.venueSymbol))
+    subscription.topics = resolved.map((instrument) => okxTopic(venueChannel.channel, instrument.venueSymbol))
+    if (subscription.isClosed || closed) return
+    // Route first: the snapshot may arrive right after the ack.
+    addRoutes(subscription)
+    const fresh: string[] = []
+    for (const topic of subscription.topics) {
+      const count = topicRefs.get(topic) ?? 0
+      topicRefs.set(topic, count + 1)
+      topicPool.set(topic, venueChannel.pool)
+      if (count === 0) fresh.push(topic)
+    }
+    try {
+      await poolOf(venueChannel.pool).add(subscription.topics)
+    } catch (error) {
+      removeRoutes(subscription)
+      for (const topic of releaseTopics(subscription.topics)) {
+        topicPool.delete(topic)
+        topicConnection.delete(topic)
+      }
+      throw error
+    }
+  }
+
+  async function stop(subscription: OkxSubscription): Promise<void> {
+    subscriptions.delete(subscription)
+    removeRoutes(subscription)
+    const request = subscription.request
+    if (request.channel === 'orders' || request.channel === 'balances') {
+      const key = request.channel === 'orders' ? 'order|*' : 'balance|*'
+      if (!routes.has(key)) privateStream?.remove(request.channel === 'orders' ? 'orders' : 'account')
+      return
+    }
+    const released = releaseTopics(subscription.topics)
+    const byPool = new Map<PoolName, string[]>()
+    for (const topic of released) {
+      const name = topicPool.get(topic)
+      topicPool.delete(topic)
+      topicConnection.delete(topic)
+      const arg = okxArgOfTopic(topic)
+      if (arg.channel === 'books') processor.forgetBook(arg.instId)
+      if (!name) continue
+      const list = byPool.get(name) ?? []
+      list.push(topic)
+      byPool.set(name, list)
+    }
+    await Promise.all([...byPool].map(([name, topics]) => pools.get(name)?.remove(topics)))
+  }
+
+  return {
+    venue: 'okx',
+
+    subscribe(request: SubscribeRequest, handlers: SubscriptionHandlers = {}): Subscription {
+      const subscription = new OkxSubscription(`okx-${++nextId}`, request, handlers, highWaterMark, stop)
+      if (closed) {
+        subscription.fail(
+          new SubscriptionError('The OKX adapter is closed.', {
+            venue: 'okx',
+            hint: 'Create a new adapter.',
+          }),
+        )
+        return subscription
+      }
+      subscriptions.add(subscription)
+      start(subscription).then(
+        () => subscription.resolveReady(),
+        (error: unknown) => {
+          subscriptions.delete(subscription)
+          removeRoutes(subscription)
+          subscription.fail(
+            error instanceof Error && 'code' in error
+              ? (error as TickmeshError)
+              : new SubscriptionError(`OKX subscription failed: ${String(error)}`, {
+                  venue: 'okx',
+                  cause: error,
+                }),
+          )
+        },
+      )
+      return subscription
+    },
+
+    onEvent(listener) {
+      return all.on(listener)
+    },
+
+    async instruments(market: Market = 'spot') {
+      return instruments.list(market)
+    },
+
+    async close() {
+      if (closed) return
+      closed = true
+      clock.stop()
+      for (const subscription of subscriptions) subscription.end()
+      subscriptions.clear()
+      routes.clear()
+      await Promise.all([...pools.values()].map((pool) => pool.close()))
+      pools.clear()
+      await privateStream?.close()
+      privateStream = null
+      all.close()
+    },
+  }
+}
