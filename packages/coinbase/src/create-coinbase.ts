@@ -416,17 +416,12 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
     const topics: string[] = []
     for (const productId of state.products.values()) {
       for (const channel of feedChannelsOf(request.channel, authenticatedBook)) {
-        // Private-pool subscriptions carry their own liveness; heartbeat stays on the public pool.
-        const topic = topicOf(channel, productId)
-        topics.push(topic)
+        topics.push(topicOf(channel, productId))
       }
       if (!liveness.has(productId)) liveness.set(productId, [])
     }
-    const fresh: string[] = []
     for (const topic of topics) {
-      const count = topicCounts.get(topic) ?? 0
-      topicCounts.set(topic, count + 1)
-      if (count === 0) fresh.push(topic)
+      topicCounts.set(topic, (topicCounts.get(topic) ?? 0) + 1)
       const { productId } = splitTopic(topic)
       const live = liveness.get(productId) as string[]
       if (!live.includes(topic)) live.push(topic)
@@ -440,17 +435,19 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
     }
     if (request.channel === 'book') processor.setBookDepth(maxDepth())
     try {
-      await pool.add(fresh.length === 0 ? topics : fresh)
+      await pool.add(topics)
     } catch (error) {
       throw await refine(error)
     }
   }
 
+  /** The processor emits the deepest view any book subscription wants; shallower ones get a slice. */
   function maxDepth(): number {
-    let depth = defaultDepth
-    for (const state of subscriptions)
-      if (state.request.channel === 'book' && state.depth > depth) depth = state.depth
-    return depth
+    let depth = 0
+    for (const state of subscriptions) {
+      if (state.active && state.request.channel === 'book' && state.depth > depth) depth = state.depth
+    }
+    return depth === 0 ? defaultDepth : depth
   }
 
   /** An `Authentication Failed` refusal becomes an AuthenticationError with the measured clock drift. */
@@ -512,6 +509,7 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
       }
       updateCandleTimer()
     }
+    if (request.channel === 'book') processor.setBookDepth(maxDepth())
     const released: string[] = []
     for (const topic of state.topics) {
       const count = (topicCounts.get(topic) ?? 1) - 1
