@@ -120,7 +120,8 @@ export function createRestClient(options: RestClientOptions): RestClient {
     })
   }
   const venue = options.venue
-  const fetchImpl = options.fetch ?? globalThis.fetch
+  // Resolved per call so a fetch patched after creation (tests, instrumentation) is used.
+  const fetchImpl: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const retries = Math.max(0, options.retries ?? DEFAULT_RETRIES)
   const baseDelay = options.backoff?.baseDelayMs ?? 250
