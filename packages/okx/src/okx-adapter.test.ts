@@ -230,6 +230,48 @@ describe('createOkx against the simulator', () => {
   })
 })
 
+describe('createOkx connection upkeep', () => {
+  it('pings after idle so the venue does not close the connection (OKX closes after 30 s silence)', async () => {
+    // Venue idle close at 300 ms; the adapter pings after 100 ms of silence.
+    const { sim: simulator, adapter } = await setup(
+      { autoStart: false, timeScale: 0.01 },
+      { pingAfterIdleMs: 100 },
+    )
+    const statuses: StatusEvent[] = []
+    adapter.onEvent((event) => {
+      if (event.kind === 'status') statuses.push(event)
+    })
+    const subscription = adapter.subscribe({ channel: 'ticker', symbols: ['BTC/USDT'] })
+    await subscription.ready
+    await new Promise((resolve) => setTimeout(resolve, 1_200))
+    expect(statuses.filter((status) => status.state === 'reconnecting')).toEqual([])
+    expect(simulator.module('okx').connectionCount).toBe(1)
+    await subscription.unsubscribe()
+  })
+
+  it('reconnects at once on the 64008 notice and resyncs the book', async () => {
+    const { sim: simulator, adapter } = await setup({ timeScale: 0.05 })
+    const statuses: StatusEvent[] = []
+    adapter.onEvent((event) => {
+      if (event.kind === 'status') statuses.push(event)
+    })
+    const subscription = adapter.subscribe({ channel: 'book', symbols: ['SOL/USDT'], depth: 5 })
+    await subscription.ready
+    await nextEvent(adapter.onEvent, (e): e is BookEvent => e.kind === 'book')
+    simulator.inject('okx', { kind: 'plannedDisconnect' })
+    await nextEvent(
+      adapter.onEvent,
+      (e): e is StatusEvent => e.kind === 'status' && e.state === 'open' && e.symbol === 'SOL/USDT',
+    )
+    expect(
+      statuses.some((status) => status.state === 'reconnecting' && status.reason.includes('64008')),
+    ).toBe(true)
+    expect(statuses.some((status) => status.state === 'resyncing' && status.symbol === 'SOL/USDT')).toBe(true)
+    await nextEvent(adapter.onEvent, (e): e is BookEvent => e.kind === 'book')
+    await subscription.unsubscribe()
+  })
+})
+
 describe('createOkx private stream', () => {
   const credentials = (secret: string = OKX_SIM_CREDENTIALS.secret) =>
     createCredentials({
