@@ -92,6 +92,7 @@ export function createBinanceVenue(options: BinanceVenueOptions): VenueModule {
         lifetimeMs: scaledMs(REAL.lifetimeMs, timeScale),
         maxStreams: 1024,
         maxMessagesPerSecond: 5,
+        countPongs: (timeScale ?? 1) >= 1,
         takeErrorReply,
       },
       streams,
