@@ -162,6 +162,48 @@ describe('createCoinbase against the simulator', () => {
     await until(same)
   })
 
+  it('recovers from a silent stall: pong timeout, reconnect, fresh snapshot', async () => {
+    const { adapter, sim } = await setup({}, { keepAlive: { intervalMs: 100, pongTimeoutMs: 300 } })
+    const states: string[] = []
+    let lastBook: BookEvent | null = null
+    const subscription = adapter.subscribe(
+      { channel: 'book', symbols: ['ETH/USD'], depth: 5 },
+      {
+        onEvent: (e) => {
+          if (e.kind === 'book') lastBook = e
+          if (e.kind === 'status') states.push(`${e.state}${e.symbol === null ? '' : `:${e.symbol}`}`)
+        },
+      },
+    )
+    await subscription.ready
+    await until(() => lastBook !== null)
+    sim.inject('coinbase', { kind: 'stall', durationMs: 3_000 })
+    await until(() => states.includes('open:ETH/USD'))
+    expect(states).toContain('resyncing:ETH/USD')
+    const received = states.indexOf('open:ETH/USD')
+    expect(states.slice(0, received).some((state) => state === 'reconnecting')).toBe(true)
+  })
+
+  it('keeps a shared topic for the remaining subscription after another unsubscribes', async () => {
+    const { adapter } = await setup()
+    const first: MarketEvent[] = []
+    const second: MarketEvent[] = []
+    const a = adapter.subscribe(
+      { channel: 'trades', symbols: ['BTC/USD'] },
+      { onEvent: (e) => first.push(e) },
+    )
+    const b = adapter.subscribe(
+      { channel: 'trades', symbols: ['BTC/USD'] },
+      { onEvent: (e) => second.push(e) },
+    )
+    await Promise.all([a.ready, b.ready])
+    await a.unsubscribe()
+    const firstCount = first.length
+    const count = second.filter((e) => e.kind === 'trade').length
+    await until(() => second.filter((e) => e.kind === 'trade').length > count + 3)
+    expect(first.length).toBe(firstCount)
+  })
+
   it('fills an injected trade gap from REST so the trade stream equals the true trades', async () => {
     const { adapter, sim } = await setup({ autoStart: false })
     const ids: number[] = []
@@ -237,6 +279,29 @@ describe('createCoinbase private channels', () => {
     if (filled.kind !== 'order') throw new Error('not an order')
     expect(filled.filled).toBe(filled.amount)
     expect(filled.averagePrice).toBe(filled.price)
+  })
+
+  it('keeps an authenticated level2 book equal to the true book', async () => {
+    const { adapter, sim } = await setup(
+      { autoStart: false },
+      { credentials: credentials(), authenticatedBook: true },
+    )
+    let last: BookEvent | null = null
+    const subscription = adapter.subscribe(
+      { channel: 'book', symbols: ['SOL/USD'], depth: 10 },
+      { onEvent: (e) => (e.kind === 'book' ? (last = e) : undefined) },
+    )
+    await subscription.ready
+    const same = () => {
+      const truth = toTrue(sim, 'SOL/USD', 10)
+      const book = last as BookEvent | null
+      return (
+        book !== null && JSON.stringify([book.bids, book.asks]) === JSON.stringify([truth.bids, truth.asks])
+      )
+    }
+    await until(same)
+    sim.market.step(20)
+    await until(same)
   })
 
   it('says the secret is wrong', async () => {

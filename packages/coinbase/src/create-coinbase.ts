@@ -55,6 +55,8 @@ interface SubscriptionState {
   interval: CandleInterval
   depth: number
   active: boolean
+  /** On the authenticated connection pool (user, balance, and level2 books). */
+  isPrivate: boolean
 }
 
 /** Pool topics per request channel: the feed channels that carry it (heartbeat for liveness). */
@@ -68,10 +70,11 @@ function feedChannelsOf(channel: Channel, authenticatedBook: boolean): CoinbaseF
       return ['matches', 'heartbeat']
     case 'book':
       return [authenticatedBook ? 'level2' : 'level2_batch', 'heartbeat']
+    // Heartbeats keep quiet private channels from looking stale to the idle watch.
     case 'orders':
-      return ['user']
+      return ['user', 'heartbeat']
     case 'balances':
-      return ['balance']
+      return ['balance', 'heartbeat']
   }
 }
 
@@ -98,7 +101,9 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
   const subscriptions = new Set<SubscriptionState>()
   /** channel → unified symbol → subscriptions that get its events. */
   const routes = new Map<Channel, Map<string, Set<SubscriptionState>>>()
+  /** Subscriptions per topic and pool (`p|…` public, `x|…` private): the same topic can be on both. */
   const topicCounts = new Map<string, number>()
+  const countKey = (isPrivate: boolean, topic: string) => `${isPrivate ? 'x' : 'p'}|${topic}`
   let nextId = 0
   let closed = false
   let instrumentsPromise: Promise<Instrument[]> | null = null
@@ -371,7 +376,7 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
     try {
       // Coinbase sends a snapshot only on subscribe: drop and re-add just this product's book.
       await pool.remove([topic])
-      if ((topicCounts.get(topic) ?? 0) > 0 && !closed) await pool.add([topic])
+      if ((topicCounts.get(countKey(authenticatedBook, topic)) ?? 0) > 0 && !closed) await pool.add([topic])
     } catch (error) {
       broadcastError(asTickmeshError(error))
     }
@@ -410,9 +415,13 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
       }
       state.products.set(symbol, instrument.venueSymbol)
     }
-    const isPrivate = PRIVATE_CHANNELS.has(request.channel)
-    const pool = isPrivate || (request.channel === 'book' && authenticatedBook) ? privatePoolOf() : publicPool
-    if (isPrivate || authenticatedBook) await clockSync.sync().catch(() => undefined)
+    const pool = state.isPrivate ? privatePoolOf() : publicPool
+    // The signature's timestamp comes from the venue's clock; a failed sync falls back to local time.
+    if (state.isPrivate && settings.syncClock !== false && clockSync.syncedAt === null) {
+      await clockSync.sync().catch(() => undefined)
+      // Re-measured every 5 minutes (unref'd timer, stopped on close).
+      clockSync.start()
+    }
     const topics: string[] = []
     for (const productId of state.products.values()) {
       for (const channel of feedChannelsOf(request.channel, authenticatedBook)) {
@@ -421,7 +430,8 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
       if (!liveness.has(productId)) liveness.set(productId, [])
     }
     for (const topic of topics) {
-      topicCounts.set(topic, (topicCounts.get(topic) ?? 0) + 1)
+      const key = countKey(state.isPrivate, topic)
+      topicCounts.set(key, (topicCounts.get(key) ?? 0) + 1)
       const { productId } = splitTopic(topic)
       const live = liveness.get(productId) as string[]
       if (!live.includes(topic)) live.push(topic)
@@ -512,16 +522,18 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
     if (request.channel === 'book') processor.setBookDepth(maxDepth())
     const released: string[] = []
     for (const topic of state.topics) {
-      const count = (topicCounts.get(topic) ?? 1) - 1
+      const key = countKey(state.isPrivate, topic)
+      const count = (topicCounts.get(key) ?? 1) - 1
       if (count > 0) {
-        topicCounts.set(topic, count)
+        topicCounts.set(key, count)
         continue
       }
-      topicCounts.delete(topic)
+      topicCounts.delete(key)
       released.push(topic)
       const { channel, productId } = splitTopic(topic)
       if (channel === 'matches') processor.forgetTrades(productId)
       if (channel === 'level2_batch' || channel === 'level2') processor.forgetBook(productId)
+      if (topicCounts.has(countKey(!state.isPrivate, topic))) continue
       const live = liveness.get(productId)
       if (live !== undefined) {
         const index = live.indexOf(topic)
@@ -530,9 +542,7 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
     }
     state.stream.close()
     if (released.length === 0 || closed) return
-    const isPrivate =
-      PRIVATE_CHANNELS.has(request.channel) || (request.channel === 'book' && authenticatedBook)
-    const pool = isPrivate ? privatePool : publicPool
+    const pool = state.isPrivate ? privatePool : publicPool
     await pool?.remove(released).catch((error: unknown) => broadcastError(asTickmeshError(error)))
   }
 
@@ -549,6 +559,7 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
         interval: request.interval ?? '1m',
         depth: request.depth ?? defaultDepth,
         active: true,
+        isPrivate: PRIVATE_CHANNELS.has(request.channel) || (request.channel === 'book' && authenticatedBook),
       }
       if (closed) state.active = false
       else subscriptions.add(state)
