@@ -24,3 +24,5 @@ export type {
   MultiVenueClientOptions,
   SubscriptionFailure,
 } from './multi-venue-client'
+export { createVenueAdapters } from './venue-factories'
+export type { VenueSettingsMap } from './venue-factories'

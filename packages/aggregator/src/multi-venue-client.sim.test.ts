@@ -69,4 +69,40 @@ describe('multi-venue client against the simulator', () => {
     expect(best.askPrice).toBe(Math.min(binance.askPrice!, coinbase.askPrice!))
     expect(view.health().map((entry) => entry.venue)).toEqual(['binance', 'coinbase'])
   })
+  it('connects four venues by name and settings into one view', async () => {
+    sim = await startSimulator({ seed: 7, port: 0, market: { tickIntervalMs: 20 } })
+    const endpoints = sim.venues
+    const venues = sim.servedVenues
+    expect(venues).toEqual(['binance', 'bybit', 'okx', 'coinbase'])
+    const settings = (venue: VenueId) => ({ wsUrl: endpoints[venue].ws, restUrl: endpoints[venue].rest })
+    client = createMultiVenueClient({
+      venues: {
+        binance: settings('binance'),
+        bybit: settings('bybit'),
+        okx: settings('okx'),
+        coinbase: settings('coinbase'),
+      },
+      symbols: ['BTC/USDT'],
+      symbolsByVenue: { coinbase: ['BTC/USD'] },
+      quoteEquivalence: ['USD=USDT'],
+      channels: ['bbo', 'trades'],
+      staleAfterMs: 60_000,
+    })
+    expect(client.venues).toEqual(['binance', 'bybit', 'okx', 'coinbase'])
+    expect(await client.ready).toEqual([])
+    const view = client.view
+    const best = await until(() => {
+      const current = view.bbo('BTC/USDT')
+      return current !== null && current.venues.length === 4 ? current : null
+    })
+    expect(best.bidPrice).not.toBeNull()
+    expect(best.askPrice).not.toBeNull()
+    const summary = view.summary('BTC/USDT')!
+    expect(summary.venueCount).toBe(4)
+    // The simulated venues quote one fair price: every venue within 1% of the consolidated mid.
+    for (const line of summary.venues)
+      expect(Math.abs(line.deviationFromConsolidatedMidBps!)).toBeLessThan(100)
+    await client.close()
+    client = null
+  })
 })

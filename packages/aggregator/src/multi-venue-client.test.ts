@@ -135,3 +135,22 @@ describe('multi-venue client', () => {
     ).toThrow(/BTC\/USDT/)
   })
 })
+
+describe('multi-venue client from venue settings', () => {
+  it('refuses adapters and venues together, and no venues at all', () => {
+    expect(() =>
+      createMultiVenueClient({
+        adapters: [new FakeAdapter('okx')],
+        venues: { okx: {} },
+        symbols: ['BTC/USDT'],
+      }),
+    ).toThrow(/not both/)
+    expect(() => createMultiVenueClient({ venues: {}, symbols: ['BTC/USDT'] })).toThrow(ConfigError)
+  })
+
+  it('checks symbols before it creates any adapter', () => {
+    expect(() => createMultiVenueClient({ venues: { binance: {} }, symbols: ['btcusdt'] })).toThrow(
+      /BTC\/USDT/,
+    )
+  })
+})

@@ -8,15 +8,22 @@ import type {
   VenueAdapter,
   VenueId,
 } from '@tickmesh/core'
-import { assertUnifiedSymbol, ConfigError, EventStream } from '@tickmesh/core'
+import { assertUnifiedSymbol, ConfigError, EventStream, VENUES } from '@tickmesh/core'
 import type { OpportunityEvent } from './arbitrage-detector'
 import type { MarketView } from './market-view'
 import { createMarketView } from './market-view'
 import type { MarketViewOptions } from './market-view-options'
+import type { VenueSettingsMap } from './venue-factories'
+import { createVenueAdapters } from './venue-factories'
 
 export interface MultiVenueClientOptions extends MarketViewOptions {
   /** Adapters to use (you keep ownership: `close()` unsubscribes but does not close them). */
-  adapters: readonly VenueAdapter[]
+  adapters?: readonly VenueAdapter[]
+  /**
+   * Or venues to connect, with their adapter settings: `{ binance: {}, okx: { wsUrl } }`. The client
+   * creates these adapters and closes them on `close()`.
+   */
+  venues?: VenueSettingsMap
   /** Unified symbols subscribed on every venue (`BTC/USDT`). */
   symbols: readonly string[]
   /** Per-venue replacements for `symbols`, e.g. `{ coinbase: ['BTC/USD'] }` with `quoteEquivalence: ['USD=USDT']`. */
@@ -57,51 +64,79 @@ export interface MultiVenueClient extends AsyncIterable<MarketEvent> {
   close(): Promise<void>
 }
 
-export interface MultiVenueClientInternals {
-  /** Adapters the client created itself and so must close. */
-  ownedAdapters?: readonly VenueAdapter[]
+/**
+ * Subscribes `symbols` × `channels` on every adapter (given, or created from `venues`) and merges
+ * them into one stream and one `MarketView`. Throws `ConfigError`/`SubscriptionError` on bad settings.
+ */
+export function createMultiVenueClient(options: MultiVenueClientOptions): MultiVenueClient {
+  if (options.adapters !== undefined && options.venues !== undefined) {
+    throw new ConfigError('Give either adapters or venues to a multi-venue client, not both.', {
+      hint: 'Use adapters: [...] to share adapters you own, or venues: { binance: {} } to let the client own them.',
+    })
+  }
+  if (options.venues === undefined) return createClient(options, options.adapters ?? [], false)
+  // Validate everything that needs no adapter first, so bad settings open no connection.
+  const named = options.venues
+  validateClientOptions(
+    options,
+    VENUES.filter((venue) => named[venue] !== undefined),
+  )
+  const adapters = createVenueAdapters(options.venues)
+  try {
+    return createClient(options, adapters, true)
+  } catch (error) {
+    for (const adapter of adapters) void adapter.close().catch(() => undefined)
+    throw error
+  }
 }
 
-export function createMultiVenueClient(
-  options: MultiVenueClientOptions,
-  internals: MultiVenueClientInternals = {},
-): MultiVenueClient {
+function validateClientOptions(options: MultiVenueClientOptions, venues: readonly VenueId[]): void {
   const market = options.market ?? 'spot'
-  const channels = options.channels ?? ['bbo']
-  if (options.adapters.length === 0) {
+  if (venues.length === 0) {
     throw new ConfigError('A multi-venue client needs at least one adapter or venue.', {
       hint: 'Pass adapters: [createBinance(), …] or venues: { binance: {}, okx: {} }.',
     })
   }
-  const seen = new Set<VenueId>()
-  for (const adapter of options.adapters) {
-    if (seen.has(adapter.venue)) {
-      throw new ConfigError(`Two adapters for ${adapter.venue} were given.`, {
-        venue: adapter.venue,
-        hint: 'Give one adapter per venue; the view keeps one quote per venue and symbol.',
-      })
-    }
-    seen.add(adapter.venue)
-  }
-  if (channels.length === 0) {
+  if ((options.channels ?? ['bbo']).length === 0) {
     throw new ConfigError('A multi-venue client needs at least one channel.', {
       hint: "Use channels: ['bbo'].",
     })
   }
-  const symbolsOf = (venue: VenueId): readonly string[] => options.symbolsByVenue?.[venue] ?? options.symbols
-  for (const adapter of options.adapters) {
-    const symbols = symbolsOf(adapter.venue)
+  const seen = new Set<VenueId>()
+  for (const venue of venues) {
+    if (seen.has(venue)) {
+      throw new ConfigError(`Two adapters for ${venue} were given.`, {
+        venue,
+        hint: 'Give one adapter per venue; the view keeps one quote per venue and symbol.',
+      })
+    }
+    seen.add(venue)
+    const symbols = options.symbolsByVenue?.[venue] ?? options.symbols
     if (symbols.length === 0) {
-      throw new ConfigError(`No symbols to subscribe on ${adapter.venue}.`, {
-        venue: adapter.venue,
+      throw new ConfigError(`No symbols to subscribe on ${venue}.`, {
+        venue,
         hint: "Pass symbols: ['BTC/USDT'].",
       })
     }
-    for (const symbol of symbols) assertUnifiedSymbol(symbol, market, adapter.venue)
+    for (const symbol of symbols) assertUnifiedSymbol(symbol, market, venue)
   }
+}
+
+function createClient(
+  options: MultiVenueClientOptions,
+  adapterList: readonly VenueAdapter[],
+  ownsAdapters: boolean,
+): MultiVenueClient {
+  const market = options.market ?? 'spot'
+  const channels = options.channels ?? ['bbo']
+  validateClientOptions(
+    options,
+    adapterList.map((adapter) => adapter.venue),
+  )
+  const symbolsOf = (venue: VenueId): readonly string[] => options.symbolsByVenue?.[venue] ?? options.symbols
 
   const view = createMarketView(options)
-  const firstVenue = options.adapters[0]!.venue
+  const firstVenue = adapterList[0]!.venue
   const stream = new EventStream(
     options.highWaterMark === undefined
       ? { venue: firstVenue }
@@ -113,7 +148,7 @@ export function createMultiVenueClient(
   const subscriptions: Subscription[] = []
   const failures: Promise<SubscriptionFailure | null>[] = []
 
-  for (const adapter of options.adapters) {
+  for (const adapter of adapterList) {
     const venue = adapter.venue
     const symbols = symbolsOf(venue)
     const accepted = new Set(symbols)
@@ -160,7 +195,7 @@ export function createMultiVenueClient(
 
   return {
     view,
-    venues: options.adapters.map((adapter) => adapter.venue),
+    venues: adapterList.map((adapter) => adapter.venue),
     ready,
     onEvent: (listener) => stream.on(listener),
     onOpportunity: (listener) => view.onOpportunity(listener),
@@ -171,7 +206,7 @@ export function createMultiVenueClient(
         timer = null
         for (const stop of detach) stop()
         await Promise.allSettled(subscriptions.map((subscription) => subscription.unsubscribe()))
-        await Promise.allSettled((internals.ownedAdapters ?? []).map((adapter) => adapter.close()))
+        if (ownsAdapters) await Promise.allSettled(adapterList.map((adapter) => adapter.close()))
         view.close()
         stream.close()
       })()
