@@ -231,6 +231,17 @@ describe('createOkx against the simulator', () => {
 })
 
 describe('createOkx connection upkeep', () => {
+  it('plans books onto their own connections within maxBookChannelsPerConnection', async () => {
+    const { sim: simulator, adapter } = await setup({ autoStart: false }, { maxBookChannelsPerConnection: 2 })
+    const books = adapter.subscribe({ channel: 'book', symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'] })
+    const ticker = adapter.subscribe({ channel: 'ticker', symbols: ['BTC/USDT'] })
+    await Promise.all([books.ready, ticker.ready])
+    // Two books connections (2 + 1 channels) and one for the ticker.
+    expect(simulator.module('okx').connectionCount).toBe(3)
+    await books.unsubscribe()
+    await ticker.unsubscribe()
+  })
+
   it('pings after idle so the venue does not close the connection (OKX closes after 30 s silence)', async () => {
     // Venue idle close at 300 ms; the adapter pings after 100 ms of silence.
     const { sim: simulator, adapter } = await setup(
@@ -296,6 +307,57 @@ describe('createOkx private stream', () => {
       (e): e is Extract<MarketEvent, { kind: 'balance' }> => e.kind === 'balance',
     )
     expect(['USDT', 'BTC']).toContain(balance.asset)
+  })
+
+  it('an unknown key and a wrong passphrase are named; a refused login closes the private connection', async () => {
+    const { sim: simulator, adapter } = await setup(
+      {},
+      {
+        credentials: createCredentials({
+          apiKey: 'nope',
+          secret: 'x',
+          passphrase: OKX_SIM_CREDENTIALS.passphrase,
+        }),
+      },
+    )
+    const unknownKey = await adapter
+      .subscribe({ channel: 'orders', symbols: [] })
+      .ready.catch((reason: unknown) => reason)
+    expect((unknownKey as AuthenticationError).shortMessage).toContain('API key is unknown')
+    const wrongPass = createOkx({
+      wsUrl: simulator.venues.okx.ws,
+      restUrl: simulator.venues.okx.rest,
+      credentials: createCredentials({
+        apiKey: OKX_SIM_CREDENTIALS.apiKey,
+        secret: OKX_SIM_CREDENTIALS.secret,
+        passphrase: 'wrong',
+      }),
+    })
+    adapters.push(wrongPass)
+    const passError = await wrongPass
+      .subscribe({ channel: 'balances', symbols: [] })
+      .ready.catch((reason: unknown) => reason)
+    expect((passError as AuthenticationError).shortMessage).toContain('passphrase is wrong')
+    const deadline = Date.now() + 5_000
+    while (simulator.module('okx').connectionCount > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    expect(simulator.module('okx').connectionCount).toBe(0)
+  })
+
+  it('onRaw never sees login traffic', async () => {
+    const raw: string[] = []
+    const { adapter } = await setup(
+      { timeScale: 0.05 },
+      { credentials: credentials(), onRaw: (item) => raw.push(item.data) },
+    )
+    await adapter.subscribe({ channel: 'balances', symbols: [] }).ready
+    await nextEvent(
+      adapter.onEvent,
+      (e): e is Extract<MarketEvent, { kind: 'balance' }> => e.kind === 'balance',
+    )
+    expect(raw.some((data) => data.includes('"channel":"account"'))).toBe(true)
+    expect(raw.some((data) => data.includes('login') || data.includes('sign'))).toBe(false)
   })
 
   it('a wrong secret is an AuthenticationError that blames the secret', async () => {
