@@ -289,7 +289,11 @@ describe('createCoinbase private channels', () => {
     let last: BookEvent | null = null
     const subscription = adapter.subscribe(
       { channel: 'book', symbols: ['SOL/USD'], depth: 10 },
-      { onEvent: (e) => (e.kind === 'book' ? (last = e) : undefined) },
+      {
+        onEvent: (e) => {
+          if (e.kind === 'book') last = e
+        },
+      },
     )
     await subscription.ready
     const same = () => {
@@ -313,6 +317,27 @@ describe('createCoinbase private channels', () => {
       'Coinbase rejected the API credentials: wrong secret (signature).',
     )
     expect(Math.abs((error as AuthenticationError).clockDriftMs!)).toBeLessThan(5_000)
+  })
+
+  it('says the passphrase is wrong, and never records outbound auth frames', async () => {
+    const raw: string[] = []
+    const { adapter } = await setup(
+      {},
+      {
+        credentials: createCredentials({
+          apiKey: COINBASE_SIM_ACCOUNT.apiKey,
+          secret: COINBASE_SIM_ACCOUNT.secret,
+          passphrase: 'nope',
+        }),
+        onRaw: (item) => raw.push(`${item.kind} ${item.data}`),
+      },
+    )
+    const orders = adapter.subscribe({ channel: 'orders', symbols: ['BTC/USD'] })
+    const error = (await orders.ready.catch((e: unknown) => e)) as AuthenticationError
+    expect(error.shortMessage).toBe('Coinbase rejected the API credentials: wrong passphrase.')
+    expect(raw.some((line) => line.startsWith('rest '))).toBe(true)
+    expect(raw.some((line) => line.startsWith('ws '))).toBe(true)
+    expect(raw.some((line) => line.includes('signature') || line.includes('nope'))).toBe(false)
   })
 
   it('says the clock drifted, with the measured drift', async () => {

@@ -160,7 +160,12 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
     maxTopicsPerConnection: settings.maxTopicsPerConnection ?? 100,
     maxTopicsPerRequest: 50,
     ackTimeoutMs: settings.ackTimeoutMs ?? 10_000,
-    parseControl: parseCoinbaseControl,
+    // Acks and refusals never reach onMessage; they are recorded here so a replay sees every frame.
+    parseControl: (text: string) => {
+      const control = parseCoinbaseControl(text)
+      if (control !== null) record(text, nowMs())
+      return control
+    },
     buildUnsubscribe: (topics: readonly string[]) =>
       JSON.stringify({ type: 'unsubscribe', channels: channelsOf(topics) }),
     onMessage: (text: string, receivedAt: number) => onFrame(text, receivedAt),
@@ -235,21 +240,24 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
 
   /** Topic strings per product, so the hot path does not build them per frame. */
   const liveness = new Map<string, string[]>()
-  function onFrame(text: string, receivedAt: number): void {
-    if (settings.onRaw !== undefined) {
-      try {
-        settings.onRaw({
-          kind: 'ws',
-          venue: 'coinbase',
-          market: 'spot',
-          url: wsUrls[0] as string,
-          data: text,
-          receivedAt,
-        })
-      } catch {
-        // A recorder that throws must not break the stream.
-      }
+  function record(text: string, receivedAt: number): void {
+    if (settings.onRaw === undefined) return
+    try {
+      settings.onRaw({
+        kind: 'ws',
+        venue: 'coinbase',
+        market: 'spot',
+        url: wsUrls[0] as string,
+        data: text,
+        receivedAt,
+      })
+    } catch {
+      // A recorder that throws must not break the stream.
     }
+  }
+
+  function onFrame(text: string, receivedAt: number): void {
+    record(text, receivedAt)
     // Any frame of a product proves its topics alive (quiet products still get heartbeats).
     const at = text.indexOf('"product_id":"')
     if (at >= 0) {
