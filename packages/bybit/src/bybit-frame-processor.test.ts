@@ -198,3 +198,30 @@ describe('createBybitFrameProcessor: tickers', () => {
     expect(calls).toBe(2)
   })
 })
+
+describe('createBybitFrameProcessor: depth window', () => {
+  it('truncates after the whole delta, so an insert before a delete keeps the last level', () => {
+    const { processor, books } = setup()
+    const bids: [string, string][] = []
+    for (let price = 150; price > 100; price--) bids.push([String(price), '1'])
+    processor.push(book('snapshot', 1_000, bids, [['200', '1']]), 'spot', 1)
+    // A better bid arrives and a mid-book bid leaves: the venue's 50th level (101) stays in the window.
+    processor.push(
+      book(
+        'delta',
+        1_001,
+        [
+          ['151', '2'],
+          ['120', '0'],
+        ],
+        [],
+      ),
+      'spot',
+      2,
+    )
+    const last = books().at(-1)
+    expect(last?.bids).toHaveLength(50)
+    expect(last?.bids.at(-1)).toEqual([101, 1])
+    expect(last?.bids[0]).toEqual([151, 2])
+  })
+})

@@ -144,11 +144,13 @@ export function createBybitFrameProcessor(options: BybitFrameProcessorOptions): 
         depth: frame.depth,
         sync: new BookSync<BybitBookFrame>({
           rule: bybitSequenceRule,
+          // Truncate after the whole delta, not per level: within one delta a better level can be
+          // inserted before a deletion that keeps the old last level inside the venue's window.
           applyUpdate: (book, update) => {
             book.applyLevels('bid', update.bids)
             book.applyLevels('ask', update.asks)
+            book.truncate(update.depth)
           },
-          book: { maxDepth: frame.depth },
           bufferUntilSnapshot: false,
         }),
         symbol: frame.symbol,
