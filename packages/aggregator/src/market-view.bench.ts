@@ -101,6 +101,17 @@ for (let round = 0; round < ROUNDS; round++) {
     }),
   )
 }
+// Heap growth over one pass with GC exposed (NODE_OPTIONS=--expose-gc): ~0 bytes/event means the
+// ingest path allocates nothing once every symbol's slots exist.
+const gc = (globalThis as { gc?: () => void }).gc
+let bytesPerEvent = 'n/a (run with NODE_OPTIONS=--expose-gc)'
+if (gc) {
+  gc()
+  const before = process.memoryUsage().heapUsed
+  for (let i = 0; i < events.length; i++) view.ingest(events[i]!)
+  const after = process.memoryUsage().heapUsed
+  bytesPerEvent = ((after - before) / EVENT_COUNT).toFixed(2)
+}
 const perSecond = (EVENT_COUNT / viewMs) * 1000
 console.log(
   [
@@ -108,6 +119,7 @@ console.log(
     `  view       ${viewMs.toFixed(1)} ms  ${(perSecond / 1e6).toFixed(2)} M events/s  ${((viewMs * 1e6) / EVENT_COUNT).toFixed(0)} ns/event`,
     `  plain loop ${floorMs.toFixed(1)} ms`,
     `  ratio view / plain loop: ${(viewMs / floorMs).toFixed(1)}×`,
+    `  heap growth: ${bytesPerEvent} bytes/event`,
     `  (opportunities seen: ${opportunities}; checksum ${sink.toFixed(0)})`,
   ].join('\n'),
 )
