@@ -130,3 +130,33 @@ describe('createBinance: Ed25519 keys', () => {
     await until(() => events.find((event) => event.kind === 'balance'))
   })
 })
+
+describe('createBinance: trade continuity', () => {
+  it('fills the trades missed during a reconnect from REST: ids consecutive and equal to the true trades', async () => {
+    const rest: string[] = []
+    const binance = await start({ onRaw: (item) => item.kind === 'rest' && rest.push(item.url) })
+    const received: MarketEvent[] = []
+    await binance.subscribe(
+      { channel: 'trades', symbols: ['BTC/USDT'] },
+      { onEvent: (event) => received.push(event) },
+    ).ready
+    const trades = () =>
+      received.filter((event): event is Extract<MarketEvent, { kind: 'trade' }> => event.kind === 'trade')
+    await until(() => (trades().length >= 2 ? true : undefined))
+    sim?.inject('binance', { kind: 'drop', code: 1001 })
+    await until(() => events.find((event) => event.kind === 'status' && event.state === 'reconnecting'))
+    // Trades happen while the client is away: 200 market ticks run before the reconnect can.
+    sim?.market.step(200)
+    const countAtDrop = trades().length
+    await until(() => (trades().length >= countAtDrop + 10 ? true : undefined), 15_000)
+    const ids = trades().map((event) => Number(event.id))
+    for (let index = 1; index < ids.length; index++) expect(ids[index]).toBe((ids[index - 1] as number) + 1)
+    const truth = new Map(
+      (sim?.trueTrades('binance', 'BTCUSDT', 'spot') ?? []).map((trade) => [trade.id, trade]),
+    )
+    for (const event of trades()) expect(truth.get(Number(event.id))?.side).toBe(event.side)
+    expect(received.some((event) => event.kind === 'gap')).toBe(false)
+    expect(rest.some((url) => url.includes('/api/v3/aggTrades?symbol=BTCUSDT&fromId='))).toBe(true)
+    expect(ids.length).toBeGreaterThan(countAtDrop + 20)
+  })
+})

@@ -429,8 +429,10 @@ export function createBinance(settings: BinanceSettings = {}): VenueAdapter {
       }
       topicRefs.delete(refKey)
       gone.push(topic)
-      const at = topic.indexOf('@depth')
-      if (at > 0) processor.forget(state.market, topic.slice(0, at).toUpperCase())
+      const at = topic.indexOf('@')
+      const venueSymbol = topic.slice(0, at).toUpperCase()
+      if (topic.endsWith('@depth@100ms')) processor.forget(state.market, venueSymbol)
+      else if (topic.endsWith('@aggTrade')) processor.forgetTrades(state.market, venueSymbol)
     }
     state.routes = []
     state.topics = []

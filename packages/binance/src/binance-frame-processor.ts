@@ -17,6 +17,7 @@ import {
   truncate,
 } from '@tickmesh/core'
 import { BinanceFuturesSequenceRule, binanceSpotSequenceRule } from './binance-sequence-rule'
+import { BinanceTradeBackfill } from './binance-trade-backfill'
 import { BINANCE_FUTURES_REST_URL, BINANCE_REST_URL } from './binance-urls'
 import { decodeBinanceObject } from './decode/decode-binance'
 import { decodeError, isObject, resolveSymbol } from './decode/decode-helpers'
@@ -42,6 +43,8 @@ export interface BinanceFrameProcessor extends FrameProcessor {
   resync(market: Market, venueSymbol: string, reason: string): void
   /** Stops syncing a symbol's book (its depth stream was unsubscribed). */
   forget(market: Market, venueSymbol: string): void
+  /** Stops tracking a symbol's aggregate trade ids (its trade stream was unsubscribed). */
+  forgetTrades(market: Market, venueSymbol: string): void
   /** Cancels snapshot fetches and retry timers. */
   close(): void
 }
@@ -124,6 +127,7 @@ export function createBinanceFrameProcessor(options: BinanceFrameProcessorOption
   }
 
   const scratch: MarketEvent[] = []
+  const trades = new BinanceTradeBackfill({ emit, restOf: restClient, isClosed: () => closed })
 
   function push(frame: string, market: Market, receivedAt: number): void {
     if (closed) return
@@ -148,7 +152,13 @@ export function createBinanceFrameProcessor(options: BinanceFrameProcessorOption
       return
     }
     decodeBinanceObject(value, frame, context, scratch)
-    for (let index = 0; index < scratch.length; index++) emit(scratch[index] as MarketEvent)
+    // Aggregate trade ids are consecutive per symbol: route them through the gap filler.
+    const isAggTrade = data.e === 'aggTrade'
+    for (let index = 0; index < scratch.length; index++) {
+      const event = scratch[index] as MarketEvent
+      if (isAggTrade && event.kind === 'trade') trades.push(event)
+      else emit(event)
+    }
     scratch.length = 0
   }
 
@@ -361,8 +371,12 @@ export function createBinanceFrameProcessor(options: BinanceFrameProcessorOption
       books.delete(key)
       depthOverrides.delete(key)
     },
+    forgetTrades(market: Market, venueSymbol: string): void {
+      trades.forget(market, venueSymbol)
+    },
     close(): void {
       closed = true
+      trades.clear()
       for (const state of books.values()) resetState(state)
       books.clear()
     },
