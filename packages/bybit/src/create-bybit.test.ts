@@ -226,6 +226,47 @@ describe('createBybit against the simulator: order books', () => {
   })
 })
 
+describe('createBybit against the simulator: faults', () => {
+  it('malformed frames and unknown fields become error events; the stream goes on', async () => {
+    const { subscription, events, waitFor } = record(adapter(), { channel: 'trades', symbols: ['BTC/USDT'] })
+    await subscription.ready
+    sim.inject('bybit', { kind: 'unknownFields', durationMs: 500 })
+    sim.inject('bybit', { kind: 'malformed', count: 2 })
+    await waitFor(
+      (event): event is Extract<MarketEvent, { kind: 'error' }> =>
+        event.kind === 'error' && event.code === 'DECODE_ERROR',
+    )
+    const count = events.filter(isKind('trade')).length
+    await waitFor(
+      (event): event is Extract<MarketEvent, { kind: 'trade' }> =>
+        event.kind === 'trade' && events.filter(isKind('trade')).length > count + 2,
+    )
+  })
+
+  it('a silent stall is detected by the missing pong; the client reconnects and resyncs the book', async () => {
+    const { subscription, events, waitFor } = record(adapter({ pingIntervalMs: 100, pongTimeoutMs: 300 }), {
+      channel: 'book',
+      symbols: ['ETH/USDT:USDT'],
+      market: 'linear',
+      depth: 50,
+    })
+    await subscription.ready
+    await waitFor((event): event is BookEvent => event.kind === 'book' && !event.isSnapshot)
+    sim.inject('bybit', { kind: 'stall', durationMs: 5_000 })
+    await waitFor(
+      (event): event is Extract<MarketEvent, { kind: 'status' }> =>
+        event.kind === 'status' && event.state === 'resyncing' && event.symbol === 'ETH/USDT:USDT',
+    )
+    const mark = events.length
+    await waitFor(
+      (event): event is BookEvent =>
+        event.kind === 'book' && event.isSnapshot && events.indexOf(event) >= mark,
+    )
+    const book = await settledBook(events)
+    expect({ bids: book.bids, asks: book.asks }).toEqual(trueLevels('linear', 'ETHUSDT', 50))
+  })
+})
+
 describe('createBybit against the simulator: private stream', () => {
   const credentials = (secret: string = BYBIT_SIM_CREDENTIALS.secret) =>
     createCredentials({ apiKey: BYBIT_SIM_CREDENTIALS.apiKey, secret })

@@ -142,6 +142,24 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
     onResync: resync,
   })
 
+  // Private frames get their own processor so their decode errors reach only private subscriptions.
+  const privateProcessor: BybitFrameProcessor = createBybitFrameProcessor({
+    emit: (event) => {
+      if (event.kind !== 'error' && event.kind !== 'status') {
+        route(event)
+        return
+      }
+      everything.push(event)
+      for (const sub of subs) {
+        if (sub.poolKey !== 'private') continue
+        if (event.kind === 'error')
+          deliverError(sub, errorOf(event.code, event.message, event.hint), event.raw)
+        else deliver(sub, event)
+      }
+    },
+    symbolOf: (venueSymbol, market) => instruments.symbolOf(venueSymbol, market),
+  })
+
   // ---- routing
 
   function deliver(sub: SubState, event: MarketEvent): void {
@@ -195,7 +213,7 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
           return
         }
         for (const sub of subs) {
-          if (event.market !== null && sub.market !== event.market) continue
+          if (sub.poolKey === 'private' || (event.market !== null && sub.market !== event.market)) continue
           if (event.kind === 'error')
             deliverError(sub, errorOf(event.code, event.message, event.hint), event.raw)
           else deliver(sub, event)
@@ -319,9 +337,10 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
           processor.resetTopics(market, connection.topics)
         }
         const event = connectionStatus(market, change)
+        everything.push(event)
         // A pool closes an emptied connection on purpose; that is not news for the subscriptions.
-        if (change.state === 'closed') everything.push(event)
-        else route(event)
+        if (change.state === 'closed') return
+        for (const sub of subs) if (sub.poolKey === key) deliver(sub, event)
       },
       onError: (error) => {
         for (const sub of subs) if (sub.poolKey === key) deliverError(sub, error)
@@ -365,7 +384,8 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
         // A recorder must not break the stream.
       }
     }
-    processor.push(text, market, receivedAt)
+    if (key === 'private') privateProcessor.push(text, market, receivedAt)
+    else processor.push(text, market, receivedAt)
   }
 
   function resync(market: Market, topic: string): void {
@@ -412,7 +432,10 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
     if (clockReady === null) {
       const sync = clock
       clockReady = sync.sync().then(
-        () => undefined,
+        () => {
+          // Signing with Bybit's time: keep the offset fresh (the timer does not hold the process open).
+          if (settings.adjustForClockDrift === true) sync.start()
+        },
         (error: unknown) => {
           clockReady = null
           throw error
