@@ -204,6 +204,46 @@ describe('binance simulator: market streams', () => {
     expectSameShape(JSON.parse(await byStream('btcusdt@trade')).data, fixture('doc_trade.json'))
   })
 
+  it('streams miniTicker and partial depth in the fixtures shapes', async () => {
+    const client = await connect('/stream?streams=btcusdt@miniTicker/btcusdt@depth5@100ms')
+    const mini = JSON.parse(await client.next((frame) => frame.startsWith('{"stream":"btcusdt@miniTicker"')))
+    expectSameShape(mini.data, fixture('doc_miniTicker.json'))
+    const partial = JSON.parse(
+      await client.next((frame) => frame.startsWith('{"stream":"btcusdt@depth5@100ms"')),
+    )
+    expectSameShape(partial.data, fixture('doc_partial_depth.json'))
+    expect(partial.data.bids).toHaveLength(5)
+  })
+
+  it('switches a /ws connection to the combined envelope with SET_PROPERTY', async () => {
+    const client = await connect('/ws')
+    client.send({ method: 'SET_PROPERTY', params: ['combined', true], id: 5 })
+    expect(JSON.parse(await client.next((frame) => frame.includes('"id":5')))).toEqual({
+      result: null,
+      id: 5,
+    })
+    client.send({ method: 'GET_PROPERTY', params: ['combined'], id: 6 })
+    expect(JSON.parse(await client.next((frame) => frame.includes('"id":6')))).toEqual({
+      result: true,
+      id: 6,
+    })
+    client.send({ method: 'SUBSCRIBE', params: ['btcusdt@bookTicker'], id: 7 })
+    expectSameShape(
+      await client.next((frame) => frame.startsWith('{"stream":"btcusdt@bookTicker"')),
+      fixture('real_bookTicker_combined.json'),
+    )
+  })
+
+  it('answers the next request with an error on an injected errorReply', async () => {
+    const client = await connect('/stream')
+    sim.inject('binance', { kind: 'errorReply' })
+    client.send({ method: 'SUBSCRIBE', params: ['btcusdt@trade'], id: 8 })
+    const reply = await client.next((frame) => frame.includes('"id":8'))
+    expectSameShape(reply, fixture('real_error_invalid_stream.json'))
+    client.send({ method: 'SUBSCRIBE', params: ['btcusdt@trade'], id: 9 })
+    expect(await client.next((frame) => frame.includes('"id":9'))).toBe('{"result":null,"id":9}')
+  })
+
   it('sends bare events on /ws/<stream> (raw streams)', async () => {
     const client = await connect('/ws/btcusdt@depth@100ms')
     expectSameShape(
