@@ -1,6 +1,8 @@
 import { createBinance } from '@tickmesh/binance'
+import { createBybit } from '@tickmesh/bybit'
 import { createCoinbase } from '@tickmesh/coinbase'
 import type { AdapterSettings, RawItem, VenueAdapter, VenueId } from '@tickmesh/core'
+import { createOkx } from '@tickmesh/okx'
 import { type Simulator, startSimulator } from '@tickmesh/simulator'
 import type { CliConfig } from './config'
 import type { AdapterFactory, CliDependencies } from './context'
@@ -9,6 +11,8 @@ import { UsageError } from './errors'
 /** Venue name → the real adapter factory. */
 export const ADAPTER_FACTORIES: Partial<Record<VenueId, AdapterFactory>> = {
   binance: createBinance,
+  bybit: createBybit,
+  okx: createOkx,
   coinbase: createCoinbase,
 }
 

@@ -1,6 +1,8 @@
 import { createBinanceFrameProcessor } from '@tickmesh/binance'
+import { createBybitFrameProcessor } from '@tickmesh/bybit'
 import { createCoinbaseFrameProcessor } from '@tickmesh/coinbase'
 import type { FrameProcessor, FrameProcessorOptions, VenueId } from '@tickmesh/core'
+import { createOkxFrameProcessor } from '@tickmesh/okx'
 
 /** A venue's frame processor, closable when the venue's package offers it. */
 export type ReplayProcessor = FrameProcessor & { close?: () => void }
