@@ -234,6 +234,16 @@ describe('binance simulator: market streams', () => {
     )
   })
 
+  it('accepts a raw connection whose path names no valid stream (ccxt opens /ws/0)', async () => {
+    const client = await connect('/ws/0')
+    client.send({ method: 'SUBSCRIBE', params: ['btcusdt@aggTrade'], id: 10 })
+    expect(await client.next((frame) => frame.includes('"id":10'))).toBe('{"result":null,"id":10}')
+    expectSameShape(
+      await client.next((frame) => frame.startsWith('{"e":"aggTrade"')),
+      fixture('doc_aggTrade.json'),
+    )
+  })
+
   it('answers the next request with an error on an injected errorReply', async () => {
     const client = await connect('/stream')
     sim.inject('binance', { kind: 'errorReply' })

@@ -71,14 +71,12 @@ export function createBinanceVenue(options: BinanceVenueOptions): VenueModule {
       socket.close(1008, 'Not found')
       return
     }
+    // Binance accepts a connection whose URL names an unknown stream (ccxt opens `/ws/0`) and simply
+    // sends nothing for it; SUBSCRIBE is where invalid names are refused.
     const streams: BinanceStream[] = []
     for (const name of names) {
       const stream = hub.parse(name, marketKind)
-      if (!stream) {
-        socket.close(1008, 'Invalid request: invalid stream')
-        return
-      }
-      streams.push(stream)
+      if (stream) streams.push(stream)
     }
     const outbound = connections.attach(socket)
     const connection = new BinanceMarketConnection(
