@@ -336,3 +336,61 @@ describe('createBybit: recording', () => {
     expect(raw.some((item) => item.data.includes('"op":"auth"'))).toBe(false)
   })
 })
+
+describe('createBybit: README claims', () => {
+  it('the quick start streams a book from the simulator', async () => {
+    const bybit = createBybit({ wsUrl: sim.venues.bybit.ws, restUrl: sim.venues.bybit.rest })
+    adapters.push(bybit)
+    const book = bybit.subscribe({ channel: 'book', symbols: ['BTC/USDT:USDT'], market: 'linear', depth: 10 })
+    await book.ready
+    const seen: string[] = []
+    for await (const event of book) {
+      if (event.kind === 'book') {
+        expect(event.bids).toHaveLength(10)
+        expect(event.sequence).toBeGreaterThan(1)
+        break
+      }
+      if (event.kind === 'status') seen.push(event.state)
+    }
+    // Iterating after `await ready` still saw everything from the start.
+    expect(seen).toEqual(['connecting', 'open'])
+    await bybit.close()
+  })
+
+  it('different depths of one symbol use separate topics; depth above 1000 uses orderbook.1000', async () => {
+    const raw: RawItem[] = []
+    const bybit = adapter({ onRaw: (item) => raw.push(item) })
+    const shallow = record(bybit, { channel: 'book', symbols: ['ETH/USDT'], depth: 10 })
+    const deep = record(bybit, { channel: 'book', symbols: ['ETH/USDT'], depth: 100 })
+    const deepest = record(bybit, { channel: 'book', symbols: ['SOL/USDT'], depth: 5_000 })
+    await Promise.all([shallow.subscription.ready, deep.subscription.ready, deepest.subscription.ready])
+    expect((await shallow.waitFor(isKind('book'))).bids).toHaveLength(10)
+    expect((await deep.waitFor(isKind('book'))).bids).toHaveLength(100)
+    expect((await deepest.waitFor(isKind('book'))).bids.length).toBeGreaterThan(200)
+    expect(shallow.events.filter(isKind('book')).every((event) => event.bids.length <= 10)).toBe(true)
+    const topics = new Set(
+      raw.filter((item) => item.kind === 'ws').map((item) => /"topic":"([^"]+)"/.exec(item.data)?.[1]),
+    )
+    expect(topics).toEqual(
+      new Set(['orderbook.50.ETHUSDT', 'orderbook.200.ETHUSDT', 'orderbook.1000.SOLUSDT']),
+    )
+  })
+
+  it('refuses 1s candles, inverse markets, private channels without credentials and plain ws:// to remote hosts', async () => {
+    const bybit = adapter()
+    const failures = await Promise.all(
+      [
+        bybit.subscribe({ channel: 'candles', symbols: ['BTC/USDT'], interval: '1s' }),
+        bybit.subscribe({ channel: 'ticker', symbols: ['BTC/USD:BTC'], market: 'inverse' }),
+        bybit.subscribe({ channel: 'orders', symbols: [] }),
+      ].map((subscription) => subscription.ready.catch((error: unknown) => error)),
+    )
+    expect(failures.map((error) => (error as { code?: string }).code)).toEqual([
+      'SUBSCRIPTION_ERROR',
+      'SUBSCRIPTION_ERROR',
+      'CONFIG_ERROR',
+    ])
+    expect(() => createBybit({ wsUrl: 'ws://example.com' })).toThrow(/Refusing plain ws:\/\//)
+    expect(() => createBybit({ wsUrl: 'ws://example.com', allowInsecure: true })).not.toThrow()
+  })
+})

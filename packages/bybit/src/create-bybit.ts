@@ -658,12 +658,22 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
       })
       // The failure is also delivered as an error event and to onError: never an unhandled rejection.
       ready.catch(() => undefined)
+      // Without a callback the first iterator is attached now, so a `for await` started after
+      // `await ready` still sees every event from the start (the initial snapshot included).
+      let early: AsyncIterator<MarketEvent> | null = handlers?.onEvent
+        ? null
+        : sub.stream[Symbol.asyncIterator]()
       return {
         id: sub.id,
         request: sub.request,
         ready,
         unsubscribe: () => release(sub),
-        [Symbol.asyncIterator]: () => sub.stream[Symbol.asyncIterator](),
+        [Symbol.asyncIterator]: () => {
+          if (early === null) return sub.stream[Symbol.asyncIterator]()
+          const iterator = early
+          early = null
+          return iterator
+        },
       }
     },
 
