@@ -11,5 +11,7 @@ export type ReplayProcessor = FrameProcessor & { close?: () => void }
 export const FRAME_PROCESSORS: Partial<Record<VenueId, (options: FrameProcessorOptions) => ReplayProcessor>> =
   {
     binance: createBinanceFrameProcessor,
+    bybit: createBybitFrameProcessor,
+    okx: createOkxFrameProcessor,
     coinbase: createCoinbaseFrameProcessor,
   }
