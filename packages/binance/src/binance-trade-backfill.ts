@@ -104,13 +104,11 @@ export class BinanceTradeBackfill {
     for (let page = 0; page < MAX_PAGES && (state.lastId as number) + 1 < firstLive; page++) {
       let body: unknown
       try {
-        const response = await this.options
-          .restOf(state.market)
-          .get<unknown>(path, {
-            symbol: state.venueSymbol,
-            fromId: (state.lastId as number) + 1,
-            limit: PAGE_LIMIT,
-          })
+        const response = await this.options.restOf(state.market).get<unknown>(path, {
+          symbol: state.venueSymbol,
+          fromId: (state.lastId as number) + 1,
+          limit: PAGE_LIMIT,
+        })
         body = response.value
       } catch (error) {
         failure = error instanceof TickmeshError ? error.shortMessage : String(error)
