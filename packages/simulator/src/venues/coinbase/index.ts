@@ -37,7 +37,8 @@ const PUBLIC_CHANNELS = new Set(['heartbeat', 'ticker', 'matches', 'level2_batch
 const AUTH_CHANNELS = new Set(['level2', 'user', 'balance'])
 /** Real channels the simulator does not model (L3 order flow). */
 const UNMODELED_CHANNELS = new Set(['full', 'level3', 'status', 'ticker_batch', 'rfq_matches', 'auctionfeed'])
-const BOOK_CHANNELS = ['level2', 'level2_batch', 'level2_50'] as const
+/** level2_batch sends the changes of each 50 ms window as one l2update. */
+const LEVEL2_BATCH_MS = 50
 
 const LEVEL2_AUTH_REASON =
   'level2, level3, and full channels now require authentication. https://docs.cloud.coinbase.com/exchange/docs/websocket-auth'
@@ -55,6 +56,10 @@ interface ProductState {
   /** Per-product feed sequence: +1 per book change and per trade, as the full feed counts them. */
   sequence: number
   lastTrade: SimTrade | null
+  /** level2_batch changes of the current window: price → new size (absolute, so the last one wins). */
+  pendingBids: Map<number, number>
+  pendingAsks: Map<number, number>
+  pendingTime: number
 }
 
 interface ClientState {
@@ -98,6 +103,9 @@ export function createCoinbaseVenueModule(options: CoinbaseVenueOptions): VenueM
       instrument,
       sequence: 1_000_000 + products.size * 100_000,
       lastTrade: trades[trades.length - 1] ?? null,
+      pendingBids: new Map(),
+      pendingAsks: new Map(),
+      pendingTime: 0,
     })
   }
   let errorReplies = 0
@@ -112,17 +120,58 @@ export function createCoinbaseVenueModule(options: CoinbaseVenueOptions): VenueM
     return client.channels.get(channel)?.has(productId) === true
   }
 
+  // `rate` sets the batch window (messages/s per stream); firehose sends every change at once.
+  const batchMs =
+    options.rate !== undefined && options.rate > 0
+      ? Math.max(1, Math.round(1000 / options.rate))
+      : LEVEL2_BATCH_MS
+  const batchImmediately = options.firehose === true
+  const batchTimer = batchImmediately ? null : setInterval(flushBatches, batchMs)
+  batchTimer?.unref()
+
+  /** The batched public book (`level2_50` is an alias of `level2_batch`). */
+  function wantsBatch(client: ClientState, productId: string): boolean {
+    return wants(client, 'level2_batch', productId) || wants(client, 'level2_50', productId)
+  }
+
   function onBook(change: SimBookChange): void {
     const product = products.get(change.instrument.venueSymbol)
     if (product === undefined || change.instrument.venue !== 'coinbase') return
     product.sequence++
+    const productId = product.instrument.venueSymbol
     let frame: string | null = null
+    let batched = false
     for (const client of clients) {
-      for (const channel of BOOK_CHANNELS) {
-        if (!wants(client, channel, product.instrument.venueSymbol)) continue
+      // level2 (authenticated) has guaranteed, unbatched delivery.
+      if (wants(client, 'level2', productId) || (batchImmediately && wantsBatch(client, productId))) {
         frame ??= l2updateFrame(change)
         client.outbound.send(frame)
+      } else if (!batched && wantsBatch(client, productId)) {
+        batched = true
       }
+    }
+    if (!batched) return
+    for (const [price, size] of change.bids) product.pendingBids.set(price, size)
+    for (const [price, size] of change.asks) product.pendingAsks.set(price, size)
+    product.pendingTime = change.time
+  }
+
+  function flushBatches(): void {
+    for (const product of products.values()) {
+      if (product.pendingBids.size === 0 && product.pendingAsks.size === 0) continue
+      const frame = l2updateFrame({
+        instrument: product.instrument,
+        bids: [...product.pendingBids].sort((a, b) => b[0] - a[0]),
+        asks: [...product.pendingAsks].sort((a, b) => a[0] - b[0]),
+        updateId: product.sequence,
+        time: product.pendingTime,
+      })
+      product.pendingBids.clear()
+      product.pendingAsks.clear()
+      const productId = product.instrument.venueSymbol
+      // A client that subscribed during the window got a snapshot that already holds these
+      // changes; re-applying absolute sizes is harmless.
+      for (const client of clients) if (wantsBatch(client, productId)) client.outbound.send(frame)
     }
   }
 
@@ -304,6 +353,7 @@ export function createCoinbaseVenueModule(options: CoinbaseVenueOptions): VenueM
       for (const productId of request.productIds) {
         const product = products.get(productId) as ProductState
         if (request.name === 'level2' || request.name === 'level2_batch' || request.name === 'level2_50') {
+          // Changes of the open batch window are in this snapshot already.
           const book = market.book(product.instrument)
           client.outbound.send(snapshotFrame(product.instrument, book.bids, book.asks))
         } else if (request.name === 'matches' && product.lastTrade !== null) {
@@ -475,6 +525,7 @@ export function createCoinbaseVenueModule(options: CoinbaseVenueOptions): VenueM
       closed = true
       removeBook()
       removeTrade()
+      if (batchTimer !== null) clearInterval(batchTimer)
       for (const client of [...clients]) dispose(client)
       connections.closeAll()
       restGate.close()
