@@ -151,7 +151,10 @@ describe('createOkx against the simulator', () => {
       }
     }
 
+    let t0 = Date.now()
     await expectInSync('initial')
+    console.log('initial', Date.now() - t0)
+    t0 = Date.now()
     const otherBooksBefore = statuses.filter((status) => status.symbol === 'ETH/USDT').length
     simulator.inject('okx', { kind: 'sequenceGap', symbol: 'BTC-USDT' })
     simulator.market.step(3)
@@ -165,13 +168,21 @@ describe('createOkx against the simulator', () => {
     // The other symbol was not touched by the resync.
     expect(statuses.filter((status) => status.symbol === 'ETH/USDT').length).toBe(otherBooksBefore)
     await expectInSync('after gap')
+    console.log('gap', Date.now() - t0)
+    t0 = Date.now()
 
     simulator.inject('okx', { kind: 'drop', code: 1001 })
+    const td = Date.now()
+    adapter.onEvent((e) => {
+      if (e.kind === 'status' || e.kind === 'error')
+        console.log(Date.now() - td, JSON.stringify(e).slice(0, 300))
+    })
     await nextEvent(
       adapter.onEvent,
       (e): e is StatusEvent => e.kind === 'status' && e.state === 'open' && e.symbol === 'BTC/USDT',
     )
     await expectInSync('after reconnect')
+    console.log('reconnect', Date.now() - t0)
     await subscription.unsubscribe()
     await other.unsubscribe()
   })

@@ -67,8 +67,11 @@ function applyOkxUpdate(book: BookSync<OkxBookUpdate>['book'], update: OkxBookUp
  */
 export function createOkxFrameProcessor(options: OkxFrameProcessorOptions): OkxFrameProcessor {
   const emit = options.emit
-  const bookDepth = options.bookDepth ?? OKX_BOOK_LEVELS
-  const keepDepth = Math.max(bookDepth, OKX_BOOK_LEVELS)
+  // OKX maintains a 400-level window; deeper levels are not kept up to date by the venue.
+  const bookDepth = Math.min(options.bookDepth ?? OKX_BOOK_LEVELS, OKX_BOOK_LEVELS)
+  // Keep twice the window: truncating at exactly 400 while an update is applied (new levels above,
+  // deletions below) would drop levels that are still inside the venue's window.
+  const keepDepth = OKX_BOOK_LEVELS * 2
   const books = new Map<string, BookState>()
   const out: MarketEvent[] = []
   let contractValueOf = options.contractValueOf

@@ -10,6 +10,7 @@ import type {
   SimBookChange,
   SimFault,
   SimInstrument,
+  SimLevel,
   SimTrade,
   VenueModule,
   VenueModuleFactory,
@@ -73,8 +74,14 @@ interface Subscription {
 interface InstrumentStream {
   instrument: SimInstrument
   seqId: number
-  pendingBids: Map<number, number>
-  pendingAsks: Map<number, number>
+  /** The book changed since the last push. */
+  bookDirty: boolean
+  /**
+   * The 400-level window last pushed on `books` (price ticks → size lots). Updates are diffs of this
+   * window, so a level entering the top 400 from below is pushed too, as OKX does.
+   */
+  viewBids: Map<number, number>
+  viewAsks: Map<number, number>
   lastBookPushAt: number
   lastTop5: string
   lastBbo: string
@@ -140,8 +147,9 @@ class OkxVenue implements VenueModule {
       this.streams.set(instrument.venueSymbol, {
         instrument,
         seqId: 1_000 + book.updateId * 3,
-        pendingBids: new Map(),
-        pendingAsks: new Map(),
+        bookDirty: false,
+        viewBids: new Map(),
+        viewAsks: new Map(),
         lastBookPushAt: Date.now(),
         lastTop5: '',
         lastBbo: '',
@@ -373,6 +381,12 @@ class OkxVenue implements VenueModule {
       return
     }
     const key = `${channel}:${instId}`
+    if (channel === 'books') {
+      // Push what is pending to the current subscribers first, so this snapshot and the shared
+      // seqId stream agree exactly.
+      stream.bookDirty = true
+      this.flush(stream, Date.now())
+    }
     const alreadySubscribed = connection.subscriptions.has(key)
     connection.subscriptions.set(key, { channel, instId, arg: { channel, instId } })
     let set = this.subscribers.get(key)
@@ -475,8 +489,7 @@ class OkxVenue implements VenueModule {
     if (change.instrument.venue !== 'okx') return
     const stream = this.streams.get(change.instrument.venueSymbol)
     if (!stream) return
-    for (const [price, size] of change.bids) stream.pendingBids.set(price, size)
-    for (const [price, size] of change.asks) stream.pendingAsks.set(price, size)
+    stream.bookDirty = true
     stream.tickerDirty = true
     if (this.options.firehose) this.flush(stream, Date.now())
   }
@@ -520,6 +533,8 @@ class OkxVenue implements VenueModule {
     switch (channel) {
       case 'books': {
         const book = this.options.market.book(instrument, BOOK_DEPTH)
+        resetWindow(stream.viewBids, book.bids)
+        resetWindow(stream.viewAsks, book.asks)
         const bids = okxLevels(instrument, book.bids)
         const asks = okxLevels(instrument, book.asks)
         connection.send(
@@ -561,28 +576,31 @@ class OkxVenue implements VenueModule {
   private flush(stream: InstrumentStream, now: number): void {
     const instrument = stream.instrument
     const instId = instrument.venueSymbol
-    const hasChanges = stream.pendingBids.size > 0 || stream.pendingAsks.size > 0
+    const hasChanges = stream.bookDirty
+    stream.bookDirty = false
     const bookSubscribers = this.subscribers.get(`books:${instId}`)
-    if (hasChanges) {
-      const previous = stream.seqId
-      // OKX's seqId grows by arbitrary steps; a deterministic 1–3 keeps clients honest.
-      stream.seqId += 1 + (stream.seqId % 3)
-      const bids = [...stream.pendingBids].sort((a, b) => b[0] - a[0])
-      const asks = [...stream.pendingAsks].sort((a, b) => a[0] - b[0])
-      stream.pendingBids.clear()
-      stream.pendingAsks.clear()
-      if (stream.gapNext) {
-        // The injected gap: this increment is lost, the next one names a prevSeqId nobody saw.
-        stream.gapNext = false
-      } else if (bookSubscribers && bookSubscribers.size > 0) {
-        this.sendBookUpdate(
-          stream,
-          bookSubscribers,
-          okxLevels(instrument, bids),
-          okxLevels(instrument, asks),
-          previous,
-        )
-        stream.lastBookPushAt = now
+    if (hasChanges && bookSubscribers && bookSubscribers.size > 0) {
+      const book = this.options.market.book(instrument, BOOK_DEPTH)
+      const bids = diffWindow(stream.viewBids, book.bids, -1)
+      const asks = diffWindow(stream.viewAsks, book.asks, 1)
+      if (bids.length > 0 || asks.length > 0) {
+        const previous = stream.seqId
+        // OKX's seqId grows by arbitrary steps; a deterministic 1–3 keeps clients honest.
+        stream.seqId += 1 + (stream.seqId % 3)
+        if (stream.gapNext) {
+          // The injected gap: this increment is lost, the next one names a prevSeqId nobody saw.
+          stream.gapNext = false
+        } else {
+          this.sendBookUpdate(
+            stream,
+            bookSubscribers,
+            okxLevels(instrument, bids),
+            okxLevels(instrument, asks),
+            previous,
+            book,
+          )
+          stream.lastBookPushAt = now
+        }
       }
     } else if (
       bookSubscribers &&
@@ -590,7 +608,7 @@ class OkxVenue implements VenueModule {
       now - stream.lastBookPushAt >= scaledMs(BOOK_HEARTBEAT_MS, this.options.timeScale)
     ) {
       // Heartbeat after a quiet period: no levels, prevSeqId == seqId.
-      this.sendBookUpdate(stream, bookSubscribers, [], [], stream.seqId)
+      this.sendBookUpdate(stream, bookSubscribers, [], [], stream.seqId, null)
       stream.lastBookPushAt = now
     }
     if (hasChanges) {
@@ -632,10 +650,11 @@ class OkxVenue implements VenueModule {
     bids: OkxWireLevel[],
     asks: OkxWireLevel[],
     prevSeqId: number,
+    window: { bids: readonly SimLevel[]; asks: readonly SimLevel[] } | null,
   ): void {
     let checksum = 0
     if (this.options.okxChecksums || stream.badChecksumNext) {
-      const top = this.options.market.book(stream.instrument, 25)
+      const top = window ?? this.options.market.book(stream.instrument, 25)
       checksum = crc32Signed(
         okxChecksumString(okxLevels(stream.instrument, top.bids), okxLevels(stream.instrument, top.asks)),
       )
@@ -892,6 +911,24 @@ class OkxVenue implements VenueModule {
     }
     return result
   }
+}
+
+/** Changes from the pushed window to the new top levels (removed levels get size 0), best first. */
+function diffWindow(view: Map<number, number>, levels: readonly SimLevel[], order: 1 | -1): SimLevel[] {
+  const changes: SimLevel[] = []
+  const seen = new Set<number>()
+  for (const [price, size] of levels) {
+    seen.add(price)
+    if (view.get(price) !== size) changes.push([price, size])
+  }
+  for (const price of view.keys()) if (!seen.has(price)) changes.push([price, 0])
+  resetWindow(view, levels)
+  return changes.sort((a, b) => order * (a[0] - b[0]))
+}
+
+function resetWindow(view: Map<number, number>, levels: readonly SimLevel[]): void {
+  view.clear()
+  for (const [price, size] of levels) view.set(price, size)
 }
 
 /** The OKX venue module for the simulator's shared server. */
