@@ -204,6 +204,36 @@ describe('createCoinbase against the simulator', () => {
     expect(first.length).toBe(firstCount)
   })
 
+  it('ignores unknown fields and survives malformed frames with error events', async () => {
+    const { adapter, sim } = await setup({ autoStart: false })
+    const errors: MarketEvent[] = []
+    let last: BookEvent | null = null
+    const subscription = adapter.subscribe(
+      { channel: 'book', symbols: ['BTC/USD'], depth: 5 },
+      {
+        onEvent: (e) => {
+          if (e.kind === 'book') last = e
+          if (e.kind === 'error') errors.push(e)
+        },
+      },
+    )
+    await subscription.ready
+    const same = () => {
+      const truth = toTrue(sim, 'BTC/USD', 5)
+      const book = last as BookEvent | null
+      return (
+        book !== null && JSON.stringify([book.bids, book.asks]) === JSON.stringify([truth.bids, truth.asks])
+      )
+    }
+    await until(same)
+    sim.inject('coinbase', { kind: 'unknownFields', durationMs: 60_000 })
+    sim.inject('coinbase', { kind: 'malformed', count: 3 })
+    sim.market.step(20)
+    await until(() => errors.length >= 3)
+    await until(same)
+    expect(errors.every((e) => e.kind === 'error' && e.code === 'DECODE_ERROR')).toBe(true)
+  })
+
   it('fills an injected trade gap from REST so the trade stream equals the true trades', async () => {
     const { adapter, sim } = await setup({ autoStart: false })
     const ids: number[] = []

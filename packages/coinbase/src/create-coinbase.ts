@@ -381,6 +381,7 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
     const topic = topicOf(authenticatedBook ? 'level2' : 'level2_batch', productId)
     const pool = authenticatedBook ? privatePool : publicPool
     if (pool === null || !pool.has(topic)) return
+    settings.logger?.warn('coinbase: resubscribing one book for a fresh snapshot', { productId, topic })
     try {
       // Coinbase sends a snapshot only on subscribe: drop and re-add just this product's book.
       await pool.remove([topic])
@@ -481,7 +482,9 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
     } catch {
       // Without the venue time the error names the venue's reason only.
     }
-    return coinbaseAuthError(venueMessage, drift, error)
+    const refined = coinbaseAuthError(venueMessage, drift, error)
+    settings.logger?.error('coinbase: authentication failed', { reason: refined.shortMessage, venueMessage })
+    return refined
   }
 
   function addRoute(channel: Channel, symbol: string, state: SubscriptionState): void {
