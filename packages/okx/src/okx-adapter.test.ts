@@ -265,7 +265,7 @@ describe('createOkx connection upkeep', () => {
     })
     const subscription = adapter.subscribe({ channel: 'ticker', symbols: ['BTC/USDT'] })
     await subscription.ready
-    await new Promise((resolve) => setTimeout(resolve, 1_200))
+    await new Promise((resolve) => setTimeout(resolve, 2_000))
     expect(statuses.filter((status) => status.state === 'reconnecting')).toEqual([])
     expect(simulator.module('okx').connectionCount).toBe(1)
     await subscription.unsubscribe()
