@@ -202,6 +202,28 @@ describe('createBybit against the simulator: order books', () => {
     expect({ bids: btcBook?.bids, asks: btcBook?.asks }).toEqual(trueLevels('spot', 'BTCUSDT', 50))
   })
 
+  it('a gap on the only topic of a connection resyncs it on a fresh connection, never applying out of order', async () => {
+    const bybit = adapter()
+    const book = record(bybit, { channel: 'book', symbols: ['SOL/USDT:USDT'], market: 'linear', depth: 50 })
+    await book.subscription.ready
+    await book.waitFor((event): event is BookEvent => event.kind === 'book' && !event.isSnapshot)
+    sim.inject('bybit', { kind: 'sequenceGap', symbol: 'SOLUSDT' })
+    await book.waitFor(
+      (event): event is Extract<MarketEvent, { kind: 'status' }> =>
+        event.kind === 'status' && event.state === 'open' && event.symbol === 'SOL/USDT:USDT',
+    )
+    const settled = await settledBook(book.events)
+    expect({ bids: settled.bids, asks: settled.asks }).toEqual(trueLevels('linear', 'SOLUSDT', 50))
+    // Sequence numbers only grow, and within a sync run by exactly one.
+    const sequences = book.events
+      .filter(isKind('book'))
+      .map((event) => [event.isSnapshot, event.sequence ?? 0] as const)
+    for (let index = 1; index < sequences.length; index++) {
+      const [isSnapshot, sequence] = sequences[index] as readonly [boolean, number]
+      if (!isSnapshot) expect(sequence).toBe((sequences[index - 1]?.[1] ?? 0) + 1)
+    }
+  })
+
   it('after a dropped connection the book resyncs and matches the true book', async () => {
     const { subscription, events, waitFor } = record(adapter(), {
       channel: 'book',

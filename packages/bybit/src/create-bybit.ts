@@ -206,6 +206,8 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
           if (set === undefined) return
           for (const sub of set) {
             if (event.kind === 'status' && event.channel !== null && event.channel !== sub.channel) continue
+            // A sequence gap concerns that symbol's book subscriptions only.
+            if (event.kind === 'error' && event.code === 'SEQUENCE_GAP' && sub.channel !== 'book') continue
             if (event.kind === 'error')
               deliverError(sub, errorOf(event.code, event.message, event.hint), event.raw)
             else deliver(sub, event)
@@ -590,7 +592,6 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
 
   async function addTopics(sub: SubState): Promise<void> {
     if (sub.closed) return
-    if (sub.poolKey === 'private') index(sub)
     for (const topic of sub.topics) {
       const key = `${sub.poolKey}|${topic}`
       topicRefs.set(key, (topicRefs.get(key) ?? 0) + 1)
