@@ -274,6 +274,37 @@ describe('bybit simulator: books', () => {
   })
 })
 
+describe('bybit simulator: keepalive and lifetime', () => {
+  it('orderbook.1 re-sends its snapshot with the same u after a quiet spell', async () => {
+    const client = await connect('/v5/public/linear')
+    client.send({ op: 'subscribe', args: ['orderbook.1.BTCUSDT'] })
+    await client.next(has('"topic":"orderbook.1.'))
+    // No market steps: nothing changes, so the top of book is re-sent (3 s × timeScale 0.01).
+    await sleep(200)
+    const frames = client.frames.filter(has('"topic":"orderbook.1.')).map(parse)
+    expect(frames.length).toBeGreaterThanOrEqual(2)
+    expect(new Set(frames.map((frame) => (frame.data as { u: number }).u)).size).toBe(1)
+    expect(frames.every((frame) => frame.type === 'snapshot')).toBe(true)
+  })
+
+  it('cuts a connection that sends nothing and subscribes nothing for 10 min (scaled)', async () => {
+    await sim.close()
+    sim = await startSimulator({ venues: ['bybit'], seed: 7, autoStart: false, timeScale: 0.001 })
+    const idle = await connect('/v5/public/spot')
+    const closed = new Promise<number>((resolve) => idle.socket.once('close', (code) => resolve(code)))
+    expect(await closed).toBe(1000)
+  })
+
+  it('a stalled connection answers no ping until the stall ends', async () => {
+    const client = await connect('/v5/public/spot')
+    sim.inject('bybit', { kind: 'stall', durationMs: 300 })
+    client.send({ op: 'ping' })
+    await sleep(150)
+    expect(client.frames.some(has('"pong"'))).toBe(false)
+    await client.next(has('"ret_msg":"pong"'))
+  })
+})
+
 describe('bybit simulator: private stream', () => {
   function authArgs(secret: string, expires: number): [string, number, string] {
     return [BYBIT_SIM_CREDENTIALS.apiKey, expires, bybitAuthSignature(secret, expires)]

@@ -81,7 +81,8 @@ export class BybitVenue implements VenueModule {
       }),
       market.onTrade((trade) => this.onTrade(trade)),
     )
-    this.housekeeping = setInterval(() => this.tick(), scaledMs(500, options.timeScale))
+    // At least 10 ms apart even under a tiny timeScale: housekeeping must not spin the CPU.
+    this.housekeeping = setInterval(() => this.tick(), Math.max(10, scaledMs(500, options.timeScale)))
   }
 
   get sentFrames(): number {
