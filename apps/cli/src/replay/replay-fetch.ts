@@ -27,11 +27,20 @@ function toResponse(item: RawItem): Response {
   })
 }
 
+/** What a request gets when the recording holds no answer for its path: a plain 404. */
+function notRecorded(path: string, search: string): Response {
+  return new Response(JSON.stringify({ error: `not in the recording: ${path}${search}` }), {
+    status: 404,
+    headers: { 'content-type': 'application/json' },
+  })
+}
+
 /**
  * Answers an adapter's REST requests during replay from the recording's `rest` lines, in recording
  * order: a request is answered by the first unused line with the same path (the same query preferred),
  * and only once the replay cursor has reached that line, so a snapshot lands between the same frames
- * as it did live. Nothing goes to the network.
+ * as it did live. A request the rest of the recording cannot answer gets a 404 at once (the adapter
+ * reports it and goes on). Nothing goes to the network.
  */
 export class ReplayFetch {
   /** Requests answered, and requests that were still waiting when the recording ended. */
@@ -40,6 +49,15 @@ export class ReplayFetch {
   private readonly unclaimed: RawItem[] = []
   private readonly pending: PendingRequest[] = []
   private ended = false
+  /** REST lines not yet reached, by `path?query` and by `path`: what may still answer a request. */
+  private readonly ahead = new Map<string, number>()
+
+  /** Counts a `rest` line the cursor will reach later (a first pass over the file). */
+  expect(url: string): void {
+    const { path, search } = splitUrl(url)
+    this.ahead.set(path + search, (this.ahead.get(path + search) ?? 0) + 1)
+    if (search !== '') this.ahead.set(path, (this.ahead.get(path) ?? 0) + 1)
+  }
 
   /** Pass as the processors' `fetch`. */
   readonly fetch: typeof fetch = (input, init) => {
@@ -50,9 +68,9 @@ export class ReplayFetch {
       this.answered++
       return Promise.resolve(toResponse(claimed))
     }
-    if (this.ended) {
+    if (this.ended || ((this.ahead.get(path + search) ?? 0) === 0 && (this.ahead.get(path) ?? 0) === 0)) {
       this.unanswered++
-      return Promise.reject(new Error(`The recording has no REST response for ${path}${search}.`))
+      return Promise.resolve(notRecorded(path, search))
     }
     return new Promise<Response>((resolve, reject) => {
       const request: PendingRequest = { path, search, resolve, reject }
@@ -77,6 +95,8 @@ export class ReplayFetch {
   /** The cursor reached a `rest` line: answer the oldest matching request, or keep it for later. */
   offer(item: RawItem): boolean {
     const { path, search } = splitUrl(item.url)
+    this.passed(path + search)
+    if (search !== '') this.passed(path)
     let match = this.pending.findIndex((request) => request.path === path && request.search === search)
     if (match < 0) match = this.pending.findIndex((request) => request.path === path)
     if (match >= 0) {
@@ -95,8 +115,14 @@ export class ReplayFetch {
     this.ended = true
     for (const request of this.pending.splice(0)) {
       this.unanswered++
-      request.reject(new Error(`The recording has no REST response for ${request.path}${request.search}.`))
+      request.resolve(notRecorded(request.path, request.search))
     }
+  }
+
+  private passed(key: string): void {
+    const left = (this.ahead.get(key) ?? 0) - 1
+    if (left > 0) this.ahead.set(key, left)
+    else this.ahead.delete(key)
   }
 
   private claim(path: string, search: string): RawItem | null {

@@ -12,6 +12,7 @@ import { UsageError } from '../errors'
 import type { StopController } from '../stop'
 import { FRAME_PROCESSORS, type ReplayProcessor } from './frame-processors'
 import { readLines } from './read-lines'
+import { ReplayClock } from './replay-clock'
 import { ReplayFetch } from './replay-fetch'
 
 export interface ReplayRunOptions {
@@ -85,9 +86,16 @@ export async function replayFile(options: ReplayRunOptions): Promise<ReplayStats
     if (stats.badLines <= MAX_LINE_WARNINGS) options.onWarning(`Warning: ${message}`)
   }
 
+  // First pass: which REST answers lie ahead, so a request nothing will answer fails at once.
+  for await (const { text, line } of readLines(path)) {
+    if (!text.includes('"rest"')) continue
+    const item = decodeRecordingLine(text, line, path)
+    if (!(item instanceof DecodeError) && item.kind === 'rest') rest.expect(item.url)
+  }
   let mode: 'recording' | 'raw' | null = null
   let firstTime = Number.NaN
   let startedAt = 0
+  const clock = new ReplayClock()
   try {
     for await (const { text, line } of readLines(path)) {
       if (stop.isStopped) break
@@ -108,7 +116,10 @@ export async function replayFile(options: ReplayRunOptions): Promise<ReplayStats
           }
           mode = 'raw'
           stats.format = 'raw'
-        } else mode = 'recording'
+        } else {
+          mode = 'recording'
+          clock.install()
+        }
       }
       if (mode === 'raw') {
         const receivedAt = nowMs()
@@ -126,12 +137,13 @@ export async function replayFile(options: ReplayRunOptions): Promise<ReplayStats
       if (Number.isFinite(options.speed)) {
         if (Number.isNaN(firstTime)) {
           firstTime = item.receivedAt
-          startedAt = performance.now()
+          startedAt = clock.realNow()
         }
-        const due = (item.receivedAt - firstTime) / options.speed - (performance.now() - startedAt)
-        if (due > 1) await sleep(due, stop)
+        const due = (item.receivedAt - firstTime) / options.speed - (clock.realNow() - startedAt)
+        if (due > 1) await sleep(due, stop, clock.realNow)
         if (stop.isStopped) break
       }
+      clock.set(item.receivedAt)
       if (item.kind === 'rest') {
         stats.restResponses++
         // A snapshot handed to a waiting request is applied before the next frame, as it was live.
@@ -149,6 +161,7 @@ export async function replayFile(options: ReplayRunOptions): Promise<ReplayStats
     for (const processor of processors.values()) processor.close?.()
     stats.restAnswered = rest.answered
     stats.restUnanswered = rest.unanswered
+    clock.restore()
   }
   if (stats.badLines > MAX_LINE_WARNINGS) {
     options.onWarning(`Warning: ${stats.badLines - MAX_LINE_WARNINGS} more unreadable lines were skipped.`)
@@ -162,10 +175,10 @@ async function settle(): Promise<void> {
 }
 
 /** Waits `ms` in short steps so a stop (Ctrl-C, --duration) is honored promptly. */
-async function sleep(ms: number, stop: StopController): Promise<void> {
-  const until = performance.now() + ms
+async function sleep(ms: number, stop: StopController, now: () => number): Promise<void> {
+  const until = now() + ms
   while (!stop.isStopped) {
-    const left = until - performance.now()
+    const left = until - now()
     if (left <= 0) return
     await new Promise<void>((resolve) => setTimeout(resolve, Math.min(left, 100)))
   }
