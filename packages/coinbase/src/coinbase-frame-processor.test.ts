@@ -231,6 +231,61 @@ describe('coinbase frame processor: tickers, trades and candles', () => {
     expect(gap?.kind === 'gap' && gap.reason).toMatch(/REST backfill failed/)
   })
 
+  it('fetches at most backfillLimit trades and reports the older part as a gap', async () => {
+    const calls: string[] = []
+    const { push, events } = harness({ fetch: tradesFetch([1, 2, 3, 4, 5, 6, 7], calls), backfillLimit: 2 })
+    push(match(1))
+    push(match(7))
+    await expect.poll(() => events.some((e) => e.kind === 'trade' && e.id === '7')).toBe(true)
+    expect(calls).toEqual(['/products/BTC-USD/trades?after=7&limit=2'])
+    expect(events.filter((e) => e.kind === 'trade').map((e) => e.kind === 'trade' && e.id)).toEqual([
+      '1',
+      '5',
+      '6',
+      '7',
+    ])
+    expect(events.find((e) => e.kind === 'gap')).toMatchObject({
+      fromId: '1',
+      toId: '5',
+      reason: 'more than 2 trades missed',
+    })
+  })
+
+  it('bounds the live trades held during a backfill and refetches the ones it dropped', async () => {
+    let release: (() => void) | null = null
+    const calls: string[] = []
+    const answer = tradesFetch([2, 3], calls)
+    const slowFirst = (async (input: string | URL | Request) => {
+      if (calls.length === 0) {
+        await new Promise<void>((resolve) => {
+          release = resolve
+        })
+      }
+      return answer(input)
+    }) as typeof fetch
+    const { push, events } = harness({ fetch: slowFirst, maxPendingTrades: 2 })
+    push(match(1))
+    push(match(3))
+    await expect.poll(() => release !== null).toBe(true)
+    // Holding 3 and 4, the arrival of 5 drops the oldest held trade (3).
+    push(match(4))
+    push(match(5))
+    ;(release as unknown as () => void)()
+    await expect.poll(() => events.some((e) => e.kind === 'trade' && e.id === '5')).toBe(true)
+    expect(events.filter((e) => e.kind === 'trade').map((e) => e.kind === 'trade' && e.id)).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+    ])
+    expect(calls).toEqual([
+      '/products/BTC-USD/trades?after=3&limit=1',
+      '/products/BTC-USD/trades?after=4&limit=1',
+    ])
+    expect(events.some((e) => e.kind === 'gap')).toBe(false)
+  })
+
   it('notices trades missed at the end from the heartbeat last_trade_id (second sighting)', async () => {
     const calls: string[] = []
     const { push, events } = harness({ fetch: tradesFetch([7, 8, 9], calls) })

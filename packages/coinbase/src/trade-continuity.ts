@@ -43,13 +43,9 @@ export class TradeContinuity {
   push(trade: TradeEvent): void {
     if (this.closed) return
     if (this.pending.length >= this.options.maxPending) {
-      const dropped = this.pending.shift() as TradeEvent
-      this.reportGap(
-        this.lastId,
-        Number(dropped.id) + 1,
-        'live trades overflowed while a backfill was running',
-      )
-      this.lastId = Number(dropped.id)
+      // Memory stays bounded: the oldest held trade is dropped here and fetched again over REST by
+      // the next backfill (or reported as a gap when REST cannot return it).
+      this.pending.shift()
     }
     this.pending.push(trade)
     this.drain()
@@ -121,14 +117,14 @@ export class TradeContinuity {
             this.options.onTrade(trade)
           }
           if (last < toId - 1) this.reportGap(last, toId, 'the venue did not return these trades')
-          this.lastId = toId - 1
+          this.lastId = Math.max(this.lastId ?? 0, toId - 1)
           this.status('open', 'trade stream complete again')
         },
         (error: unknown) => {
           if (this.closed) return
           const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
           this.reportGap(start, toId, `REST backfill failed: ${reason}`)
-          this.lastId = toId - 1
+          this.lastId = Math.max(this.lastId ?? 0, toId - 1)
           this.status('open', 'trade stream continues after an unfilled gap')
         },
       )
