@@ -226,6 +226,25 @@ describe('createOkx against the simulator', () => {
     expect((spelled as SubscriptionError).hint).toContain('BTC/USDT')
   })
 
+  it('an empty symbol list is refused; a venue error reply becomes an error event and the stream goes on', async () => {
+    const { sim: simulator, adapter } = await setup()
+    const empty = await adapter
+      .subscribe({ channel: 'ticker', symbols: [] })
+      .ready.catch((reason: unknown) => reason)
+    expect(empty).toBeInstanceOf(SubscriptionError)
+    const subscription = adapter.subscribe({ channel: 'ticker', symbols: ['BTC/USDT'] })
+    await subscription.ready
+    simulator.inject('okx', { kind: 'errorReply' })
+    const error = await nextEvent(
+      adapter.onEvent,
+      (e): e is Extract<MarketEvent, { kind: 'error' }> => e.kind === 'error',
+    )
+    expect(error).toMatchObject({ code: 'CONNECTION_ERROR' })
+    expect(error.message).toContain('50001')
+    await nextEvent(adapter.onEvent, (e): e is MarketEvent => e.kind === 'ticker')
+    await subscription.unsubscribe()
+  })
+
   it('passes every raw ws frame and REST response to onRaw', async () => {
     const raw: string[] = []
     const { adapter } = await setup(

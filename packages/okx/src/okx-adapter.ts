@@ -199,16 +199,41 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
     ...(settings.bookDepth !== undefined ? { bookDepth: settings.bookDepth } : {}),
     contractValueOf: instruments.contractValueOf,
     symbolOf: (instId) => instruments.symbolOf(instId),
-    onResync: (instId, channel) => {
-      // Unsubscribe + subscribe that one arg on its connection: OKX answers with a fresh snapshot.
-      const topic = okxTopic(channel, instId)
+    onResync: (instId, channel, reason) => scheduleResync(okxTopic(channel, instId), reason),
+  })
+
+  /**
+   * Resync = unsubscribe + subscribe that one arg on its connection: OKX answers with a fresh snapshot.
+   * Each costs 2 of the 480 hourly ops, so repeated resyncs of one book back off (1 s, 2 s … 30 s).
+   */
+  const resyncs = new Map<
+    string,
+    { attempts: number; lastAt: number; timer: ReturnType<typeof setTimeout> | null }
+  >()
+  function scheduleResync(topic: string, reason: string): void {
+    if (closed) return
+    const at = nowMs()
+    let state = resyncs.get(topic)
+    if (!state) {
+      state = { attempts: 0, lastAt: 0, timer: null }
+      resyncs.set(topic, state)
+    }
+    if (state.timer !== null) return
+    if (at - state.lastAt > 60_000) state.attempts = 0
+    const delay = state.attempts === 0 ? 0 : Math.min(30_000, 1_000 * 2 ** (state.attempts - 1))
+    state.attempts++
+    settings.logger?.warn('okx book resync', { topic, reason, delayMs: delay, attempt: state.attempts })
+    const entry = state
+    entry.timer = setTimeout(() => {
+      entry.timer = null
+      entry.lastAt = nowMs()
       const connection = topicConnection.get(topic)
-      if (!connection) return
+      if (!connection || !topicRefs.has(topic)) return
       const arg = okxArgOfTopic(topic)
       connection.send(JSON.stringify({ id: `rsu${++nextId}`, op: 'unsubscribe', args: [arg] }))
       connection.send(JSON.stringify({ id: `rss${++nextId}`, op: 'subscribe', args: [arg] }))
-    },
-  })
+    }, delay)
+  }
 
   function statusEvent(change: SocketStatusChange): MarketEvent {
     return {
@@ -317,6 +342,7 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
   }
 
   function emitError(error: TickmeshError): void {
+    settings.logger?.warn(error.shortMessage, { code: error.code })
     emit({
       kind: 'error',
       venue: 'okx',
@@ -436,6 +462,12 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
     if (request.depth !== undefined && !(Number.isInteger(request.depth) && request.depth > 0)) {
       throw new ConfigError(`Book depth must be a positive integer, got ${request.depth}.`, { venue: 'okx' })
     }
+    if (request.symbols.length === 0) {
+      throw new SubscriptionError(`A ${request.channel} subscription needs at least one symbol.`, {
+        venue: 'okx',
+        hint: "Pass symbols: ['BTC/USDT'] (or 'BTC/USDT:USDT' with market: 'linear').",
+      })
+    }
     const resolved = await resolveInstIds(request, market)
     const kind =
       request.channel === 'candles' ? `candle:${request.interval ?? '1m'}` : EVENT_KIND[request.channel]
@@ -469,7 +501,11 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
     const request = subscription.request
     if (request.channel === 'orders' || request.channel === 'balances') {
       const key = request.channel === 'orders' ? 'order|*' : 'balance|*'
-      if (!routes.has(key)) privateStream?.remove(request.channel === 'orders' ? 'orders' : 'account')
+      if (!routes.has(key) && privateStream?.remove(request.channel === 'orders' ? 'orders' : 'account')) {
+        const stream = privateStream
+        privateStream = null
+        await stream.close()
+      }
       return
     }
     const released = releaseTopics(subscription.topics)
@@ -533,6 +569,8 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
       if (closed) return
       closed = true
       clock.stop()
+      for (const state of resyncs.values()) if (state.timer !== null) clearTimeout(state.timer)
+      resyncs.clear()
       for (const subscription of subscriptions) subscription.end()
       subscriptions.clear()
       routes.clear()

@@ -85,12 +85,14 @@ export class OkxPrivateStream {
     }
   }
 
-  remove(channel: string): void {
+  /** Unsubscribes a channel; true when none is left (the caller closes the stream). */
+  remove(channel: string): boolean {
     const arg = this.channels.get(channel)
-    if (!arg) return
-    this.channels.delete(channel)
-    if (this.loggedIn) this.socket?.send(JSON.stringify({ op: 'unsubscribe', args: [arg] }))
-    if (this.channels.size === 0) void this.close()
+    if (arg) {
+      this.channels.delete(channel)
+      if (this.loggedIn) this.socket?.send(JSON.stringify({ op: 'unsubscribe', args: [arg] }))
+    }
+    return this.channels.size === 0
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,8 @@ function errorCodeOf(venueCode: string): string {
     return 'AUTHENTICATION_ERROR'
   }
   if (venueCode === '60014' || venueCode === '50011') return 'RATE_LIMIT'
+  // 5xxxx: the venue's service is unavailable or busy, not a problem with the request.
+  if (venueCode.startsWith('5')) return 'CONNECTION_ERROR'
   return 'SUBSCRIPTION_ERROR'
 }
 
