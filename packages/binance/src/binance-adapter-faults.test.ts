@@ -143,10 +143,17 @@ describe('createBinance: trade continuity', () => {
     const trades = () =>
       received.filter((event): event is Extract<MarketEvent, { kind: 'trade' }> => event.kind === 'trade')
     await until(() => (trades().length >= 2 ? true : undefined))
+    // Trades happen while the client is away: 200 market ticks run synchronously as the connection
+    // drops, so the reconnect cannot come first.
+    let stepped = false
+    binance.onEvent((event) => {
+      if (event.kind === 'status' && event.state === 'reconnecting' && !stepped) {
+        stepped = true
+        sim?.market.step(200)
+      }
+    })
     sim?.inject('binance', { kind: 'drop', code: 1001 })
-    await until(() => events.find((event) => event.kind === 'status' && event.state === 'reconnecting'))
-    // Trades happen while the client is away: 200 market ticks run before the reconnect can.
-    sim?.market.step(200)
+    await until(() => (stepped ? true : undefined))
     const countAtDrop = trades().length
     await until(() => (trades().length >= countAtDrop + 10 ? true : undefined), 15_000)
     const ids = trades().map((event) => Number(event.id))

@@ -262,6 +262,10 @@ export function createBinance(settings: BinanceSettings = {}): VenueAdapter {
           if (end > 11 && text.charCodeAt(11) !== 33 /* ! */) created.touch(text.slice(11, end), receivedAt)
         }
         if (isBinanceServerShutdown(text)) {
+          settings.logger?.info('Binance announced serverShutdown; reconnecting', {
+            market,
+            url: connection.url,
+          })
           // Planned maintenance: move now, while the old connection still delivers; the pool replays topics.
           connection.reconnect('Binance announced serverShutdown')
           return
@@ -269,7 +273,10 @@ export function createBinance(settings: BinanceSettings = {}): VenueAdapter {
         processor.push(text, market, receivedAt)
       },
       onStatus: (change) => connectionStatus(market, change, false),
-      onError: (error) => route(errorEvent(market, error)),
+      onError: (error) => {
+        settings.logger?.warn(error.shortMessage, { market, code: error.code })
+        route(errorEvent(market, error))
+      },
     })
     pools.set(market, created)
     return created
