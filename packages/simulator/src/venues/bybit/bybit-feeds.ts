@@ -291,6 +291,12 @@ export class KlineFeed extends Feed {
       }
       openTicks = state.closeTicks
     } else {
+      // The first candle is built from the true trades already in its interval.
+      const fromHistory = this.fromHistory(start)
+      if (fromHistory !== null) {
+        this.state = fromHistory
+        return fromHistory
+      }
       openTicks = this.context.market.stats24h(this.instrument).lastTicks
     }
     const next: KlineState = {
@@ -306,5 +312,33 @@ export class KlineFeed extends Feed {
     }
     this.state = next
     return next
+  }
+
+  private fromHistory(start: number): KlineState | null {
+    const trades = this.context.market.trades(this.instrument)
+    let first = trades.length
+    while (first > 0 && (trades[first - 1] as SimTrade).time >= start) first--
+    if (first === trades.length) return null
+    const opening = trades[first] as SimTrade
+    const state: KlineState = {
+      start,
+      intervalMs: this.intervalMs,
+      interval: this.interval,
+      openTicks: opening.priceTicks,
+      highTicks: opening.priceTicks,
+      lowTicks: opening.priceTicks,
+      closeTicks: opening.priceTicks,
+      volumeLots: 0,
+      turnover: 0,
+    }
+    for (let index = first; index < trades.length; index++) {
+      const trade = trades[index] as SimTrade
+      if (trade.priceTicks > state.highTicks) state.highTicks = trade.priceTicks
+      if (trade.priceTicks < state.lowTicks) state.lowTicks = trade.priceTicks
+      state.closeTicks = trade.priceTicks
+      state.volumeLots += trade.sizeLots
+      state.turnover += trade.priceTicks * this.instrument.tickSize * trade.sizeLots * this.instrument.lotSize
+    }
+    return state
   }
 }

@@ -102,6 +102,12 @@ export function handleBybitRest(
       return true
     }
     case '/v5/market/instruments-info': {
+      const requested = url.searchParams.get('category')
+      // Real Bybit also lists inverse and option instruments; the simulator quotes none of them.
+      if (requested === 'inverse' || requested === 'option') {
+        replyJson(response, 200, envelope(market, { category: requested, list: [], nextPageCursor: '' }))
+        return true
+      }
       const category = categoryOf(url)
       if (category === null) return paramError(response, market, 'params error: Category is invalid')
       const symbol = url.searchParams.get('symbol')

@@ -364,6 +364,34 @@ describe('bybit simulator: private stream', () => {
   })
 })
 
+describe('bybit simulator: klines', () => {
+  it('the open candle is built from the true trades of its interval', async () => {
+    // A frozen clock mid-minute: no minute boundary can fall between the trades and the subscribe.
+    await sim.close()
+    sim = await startSimulator({
+      venues: ['bybit'],
+      seed: 7,
+      autoStart: false,
+      market: { clock: () => 1_800_000_030_000 },
+    })
+    sim.market.step(200)
+    const client = await connect('/v5/public/spot')
+    client.send({ op: 'subscribe', args: ['kline.1.BTCUSDT'] })
+    const frame = parse(await client.next(has('"topic":"kline.'))) as { data: Record<string, unknown>[] }
+    const candle = frame.data[0] as { start: number; open: string; close: string; high: string; low: string }
+    const instrument = sim.market.instrument('bybit', 'BTCUSDT', 'spot')!
+    const inInterval = sim
+      .trueTrades('bybit', 'BTCUSDT', 'spot')
+      .filter((trade) => trade.time >= candle.start)
+    expect(inInterval.length).toBeGreaterThan(0)
+    const price = (ticks: number) => Number((ticks * instrument.tickSize).toFixed(instrument.priceDecimals))
+    expect(Number(candle.open)).toBe(price(inInterval[0]!.priceTicks))
+    expect(Number(candle.close)).toBe(price(inInterval.at(-1)!.priceTicks))
+    expect(Number(candle.high)).toBe(price(Math.max(...inInterval.map((trade) => trade.priceTicks))))
+    expect(Number(candle.low)).toBe(price(Math.min(...inInterval.map((trade) => trade.priceTicks))))
+  })
+})
+
 describe('bybit simulator: REST', () => {
   async function get(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
     const response = await fetch(`${sim.venues.bybit.rest}${path}`)
