@@ -72,6 +72,11 @@ export interface ArbitrageSettings {
   /** Quote notional to walk both L2 books for; 0 disables the book walk. */
   notional: number
   staleAfterMs: Float64Array
+  /**
+   * `clock[0]` is the evaluation time (ms), written by the caller before `evaluate`. Passing time in a
+   * shared typed array keeps the hot path from boxing a double on every call.
+   */
+  clock: Float64Array
 }
 
 /** Scratch result of pricing one pair; reused so pricing never allocates. */
@@ -132,15 +137,14 @@ export class ArbitrageDetector {
     return out
   }
 
-  /** Re-evaluates `state` after one of its quotes changed, or time passed. O(V) plus the book walk. */
-  evaluate(state: SymbolState, now: number): void {
+  /** Re-evaluates `state` at `clock[0]` after one of its quotes changed. O(V) plus the book walk. */
+  evaluate(state: SymbolState): void {
     const current = this.open.get(state)
-    const { threshold, hysteresis } = this.settings
-    const floor = current === undefined ? threshold : threshold - hysteresis
-    const priced = this.priceBestPair(state, now, floor)
+    const priced = this.priceBestPair(state, current !== undefined)
     const quote = this.scratch
     if (current === undefined) {
-      if (!priced || !(quote.netEdge > threshold)) return
+      if (!priced || !(quote.netEdge > this.settings.threshold)) return
+      const now = this.settings.clock[0]!
       this.sequence++
       const open = new OpenOpportunity(`${state.symbol}#${this.sequence}`, now)
       this.copy(open, now)
@@ -148,7 +152,8 @@ export class ArbitrageDetector {
       this.emit({ type: 'opened', opportunity: this.snapshot(state, open, now) })
       return
     }
-    if (!priced || quote.netEdge < floor) {
+    if (!priced || quote.netEdge < this.settings.threshold - this.settings.hysteresis) {
+      const now = this.settings.clock[0]!
       this.close(state, current, this.legProblem(current, now) ?? 'below-threshold', now)
       return
     }
@@ -159,6 +164,7 @@ export class ArbitrageDetector {
       quote.sellPrice !== current.sellPrice ||
       !sameSize(quote.size, current.size)
     ) {
+      const now = this.settings.clock[0]!
       this.copy(current, now)
       this.emit({ type: 'updated', opportunity: this.snapshot(state, current, now) })
     }
@@ -166,7 +172,8 @@ export class ArbitrageDetector {
 
   /** Re-checks every open opportunity against `now` (closes those whose leg went stale). */
   sweep(now: number): void {
-    for (const state of this.open.keys()) this.evaluate(state, now)
+    this.settings.clock[0] = now
+    for (const state of this.open.keys()) this.evaluate(state)
   }
 
   closeAll(now: number, reason: OpportunityCloseReason): void {
@@ -175,11 +182,14 @@ export class ArbitrageDetector {
 
   /**
    * Finds the best pair of fresh venues by fee-adjusted top of book and prices it into `scratch`.
-   * False when there is no pair or its top-of-book net edge is below `floor`.
+   * False when there is no pair or its top-of-book net edge is below the open (or, for an open
+   * opportunity, the close) level.
    */
-  private priceBestPair(state: SymbolState, now: number, floor: number): boolean {
-    const fees = this.settings.fees
+  private priceBestPair(state: SymbolState, isOpen: boolean): boolean {
+    const { fees, threshold, hysteresis } = this.settings
     const stale = this.settings.staleAfterMs
+    const now = this.settings.clock[0]!
+    const floor = isOpen ? threshold - hysteresis : threshold
     // Top two effective bids and asks, so the pair always spans two venues. O(V).
     let bid1 = -1
     let bid2 = -1
@@ -235,7 +245,7 @@ export class ArbitrageDetector {
     if (buy < 0 || sell < 0 || buy === sell) return false
     // The touch is the best any book walk can do: skip the walk when the touch is not enough.
     if (!(topEdge >= floor)) return false
-    this.price(state.quotes[buy]!, state.quotes[sell]!, now)
+    this.price(state.quotes[buy]!, state.quotes[sell]!)
     return true
   }
 
@@ -247,8 +257,9 @@ export class ArbitrageDetector {
   }
 
   /** Prices buying on `buy` and selling on `sell` into `this.scratch`. */
-  private price(buy: VenueQuote, sell: VenueQuote, now: number): void {
+  private price(buy: VenueQuote, sell: VenueQuote): void {
     const { fees, notional, staleAfterMs } = this.settings
+    const now = this.settings.clock[0]!
     const quote = this.scratch
     quote.buy = buy
     quote.sell = sell

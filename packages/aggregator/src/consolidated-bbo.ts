@@ -34,10 +34,11 @@ export function isFresh(quote: VenueQuote, now: number, staleAfterMs: Float64Arr
 }
 
 /**
- * Recomputes the best fresh bid and ask venue of `state` in one pass over the venues: O(V), no
- * allocation. Ties go to the larger size, then to the venue listed first.
+ * Recomputes the best fresh bid and ask venue of `state` at `clock[0]` in one pass over the venues:
+ * O(V), no allocation. Ties go to the larger size, then to the venue listed first.
  */
-export function updateBest(state: SymbolState, now: number, staleAfterMs: Float64Array): void {
+export function updateBest(state: SymbolState, clock: Float64Array, staleAfterMs: Float64Array): void {
+  const now = clock[0]!
   let bestBid = -1
   let bestAsk = -1
   const quotes = state.quotes
@@ -64,8 +65,13 @@ export function updateBest(state: SymbolState, now: number, staleAfterMs: Float6
 }
 
 /** A snapshot of the consolidated BBO at `now` (allocates: for queries, not the ingest path). */
-export function buildBbo(state: SymbolState, now: number, staleAfterMs: Float64Array): ConsolidatedBbo {
-  updateBest(state, now, staleAfterMs)
+export function buildBbo(
+  state: SymbolState,
+  clock: Float64Array,
+  staleAfterMs: Float64Array,
+): ConsolidatedBbo {
+  updateBest(state, clock, staleAfterMs)
+  const now = clock[0]!
   const venues: VenueId[] = []
   const stale: VenueId[] = []
   const mergedQuotes: string[] = []

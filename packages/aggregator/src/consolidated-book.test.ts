@@ -5,30 +5,25 @@ import { VenueBook } from './venue-book'
 
 describe('venue book levels', () => {
   it('keeps the best levels sorted within its depth whatever the input order, skipping empty ones', () => {
-    const levels = new VenueBook(3)
-    levels.bids.replace(
-      [
-        [99, 2],
-        [100, 1],
-        [98, 0],
-        [97, 3],
-        [99.5, 4],
-      ],
-      1,
-    )
-    expect([...levels.bids.prices.subarray(0, levels.bids.count)]).toEqual([100, 99.5, 99])
+    // Prices are stored times the slot's quote-equivalence factor (2 here, to see it applied).
+    const levels = new VenueBook(3, 2)
+    levels.bids.replace([
+      [99, 2],
+      [100, 1],
+      [98, 0],
+      [97, 3],
+      [99.5, 4],
+    ])
+    expect([...levels.bids.prices.subarray(0, levels.bids.count)]).toEqual([200, 199, 198])
     expect([...levels.bids.sizes.subarray(0, levels.bids.count)]).toEqual([1, 4, 2])
-    levels.asks.replace(
-      [
-        [102, 1],
-        [101, 1],
-        [103, 1],
-        [104, 1],
-      ],
-      2,
-    )
+    levels.asks.replace([
+      [102, 1],
+      [101, 1],
+      [103, 1],
+      [104, 1],
+    ])
     expect([...levels.asks.prices.subarray(0, levels.asks.count)]).toEqual([202, 204, 206])
-    levels.asks.replace([], 1)
+    levels.asks.replace([])
     expect(levels.asks.count).toBe(0)
   })
 })

@@ -62,12 +62,12 @@ describe('history statistics', () => {
       tradeImbalance: null,
     })
     for (let i = 0; i < 100; i++) {
-      history.recordMid(i, 100 + i)
-      history.recordTrade(i, 100, 1, i % 4 === 0 ? 'sell' : 'buy')
+      history.recordMid(Float64Array.of(0, 0, i), { bid: 99 + i, ask: 101 + i })
+      history.recordTrade(trade('okx', 'BTC/USDT', i, 50, 1, i % 4 === 0 ? 'sell' : 'buy'), { factor: 2 })
     }
     expect(history.mids.size).toBe(4)
     const stats = history.stats(1_000, 99)
-    expect(stats).toMatchObject({ midSamples: 4, firstMid: 196, lastMid: 199, tradeCount: 4 })
+    expect(stats).toMatchObject({ midSamples: 4, firstMid: 196, lastMid: 199, tradeCount: 4, vwap: 100 })
     expect(stats.tradeImbalance).toBeCloseTo(0.5, 12)
   })
 })

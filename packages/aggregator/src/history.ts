@@ -1,3 +1,4 @@
+import type { TradeEvent } from '@tickmesh/core'
 import { NumericRing } from './ring-buffer'
 
 /** Rolling statistics of one venue's mids and trades over a window. */
@@ -42,15 +43,25 @@ export class VenueHistory {
     this.trades = new NumericRing(tradeCapacity, 4)
   }
 
-  /** Records a mid when it changed (repeated equal mids add nothing to returns). */
-  recordMid(time: number, mid: number): void {
+  /**
+   * Records the quote's mid at `times[2]` (the receive time) when it changed: repeated equal mids add
+   * nothing to returns. Takes a typed array and an object so the ingest path boxes no doubles.
+   */
+  recordMid(times: Float64Array, quote: { readonly bid: number; readonly ask: number }): void {
+    const mid = (quote.bid + quote.ask) / 2
     const size = this.mids.size
     if (size > 0 && this.mids.get(size - 1, 1) === mid) return
-    this.mids.push(time, mid)
+    this.mids.push(times[2]!, mid)
   }
 
-  recordTrade(time: number, price: number, amount: number, side: 'buy' | 'sell'): void {
-    this.trades.push(time, price, amount, side === 'buy' ? SIDE_BUY : SIDE_SELL)
+  /** Records a trade, its price converted by the slot's quote-equivalence `factor`. */
+  recordTrade(event: TradeEvent, slot: { readonly factor: number }): void {
+    this.trades.push(
+      event.receivedAt,
+      event.price * slot.factor,
+      event.amount,
+      event.side === 'buy' ? SIDE_BUY : SIDE_SELL,
+    )
   }
 
   clear(): void {

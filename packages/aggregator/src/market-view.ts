@@ -1,4 +1,13 @@
-import type { BookEvent, MarketEvent, StatusEvent, VenueId } from '@tickmesh/core'
+import type {
+  BboEvent,
+  BookEvent,
+  InstrumentEvent,
+  MarketEvent,
+  StatusEvent,
+  TickerEvent,
+  TradeEvent,
+  VenueId,
+} from '@tickmesh/core'
 import { VENUES } from '@tickmesh/core'
 import type { ArbitrageOpportunity, OpportunityEvent } from './arbitrage-detector'
 import { ArbitrageDetector } from './arbitrage-detector'
@@ -84,7 +93,15 @@ class MarketViewImpl implements MarketView {
   private readonly midCapacity: number
   private readonly tradeCapacity: number
   private readonly rateWindowSeconds: number
-  private latest = Number.NEGATIVE_INFINITY
+  // [0] evaluation time, shared with the detector; [1] latest receivedAt; [2] and [3] the current
+  // event's receivedAt and exchangeTime (NaN when none). Times travel through this typed array so the
+  // ingest path never boxes a double into a call argument.
+  private readonly cell = new Float64Array([
+    Number.NEGATIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    Number.NaN,
+    Number.NaN,
+  ])
   private closed = false
   droppedEvents = 0
 
@@ -111,13 +128,19 @@ class MarketViewImpl implements MarketView {
         hysteresis: options.hysteresis ?? 0.0005,
         notional: options.notional ?? 10_000,
         staleAfterMs: this.staleAfterMs,
+        clock: this.cell,
       },
       (event) => this.emit(event),
     )
   }
 
   now(): number {
-    return this.clock ? this.clock() : this.latest
+    return this.clock ? this.clock() : this.cell[1]!
+  }
+
+  /** Sets the evaluation time `cell[0]` from the injected clock or the latest receive time. */
+  private tick(): void {
+    this.cell[0] = this.clock ? this.clock() : this.cell[1]!
   }
 
   ingest(event: MarketEvent): void {
@@ -131,68 +154,106 @@ class MarketViewImpl implements MarketView {
   }
 
   private apply(event: MarketEvent): void {
-    const receivedAt = event.receivedAt
-    if (receivedAt > this.latest) this.latest = receivedAt
     const stats = this.stats[venueIndex(event.venue)]
     if (stats === undefined) return
-    stats.countMessage(receivedAt)
+    // Each branch reads the event's times at a site that sees one event kind, into `cell`: a double
+    // read where many event shapes meet, or passed to a call, is boxed (an allocation per event).
+    const cell = this.cell
     switch (event.kind) {
       case 'bbo':
-      case 'ticker': {
-        const bid = event.kind === 'bbo' ? event.bidPrice : event.bid
-        const ask = event.kind === 'bbo' ? event.askPrice : event.ask
-        this.recordLatency(stats, event.exchangeTime, receivedAt)
-        // A ticker without a book top (some venues' 24h tickers) says nothing about best prices.
-        if (event.kind === 'ticker' && bid === null && ask === null) return
-        const route = this.route(event.symbol)
-        if (route === null) return
-        const quote = this.bind(route, event.venue, event.symbol, event.market)
-        if (quote === null) return
-        const factor = route.factor
-        quote.bid = bid === null ? Number.NaN : bid * factor
-        quote.ask = ask === null ? Number.NaN : ask * factor
-        quote.bidSize = nullToNaN(event.kind === 'bbo' ? event.bidSize : event.bidSize)
-        quote.askSize = nullToNaN(event.kind === 'bbo' ? event.askSize : event.askSize)
-        quote.updatedAt = receivedAt
-        this.quoteChanged(route.state, quote, receivedAt)
+        cell[2] = event.receivedAt
+        cell[3] = event.exchangeTime === null ? Number.NaN : event.exchangeTime
+        this.observe(stats)
+        this.applyBbo(event)
         return
-      }
-      case 'book': {
-        this.recordLatency(stats, event.exchangeTime, receivedAt)
-        const route = this.route(event.symbol)
-        if (route === null) return
-        const quote = this.bind(route, event.venue, event.symbol, event.market)
-        if (quote === null) return
-        this.applyBook(quote, event, route.factor)
-        this.quoteChanged(route.state, quote, receivedAt)
+      case 'ticker':
+        cell[2] = event.receivedAt
+        cell[3] = event.exchangeTime === null ? Number.NaN : event.exchangeTime
+        this.observe(stats)
+        this.applyTicker(event)
         return
-      }
-      case 'trade': {
-        this.recordLatency(stats, event.exchangeTime, receivedAt)
-        const route = this.route(event.symbol)
-        if (route === null) return
-        const quote = this.bind(route, event.venue, event.symbol, event.market)
-        if (quote === null) return
-        this.historyOf(quote).recordTrade(receivedAt, event.price * route.factor, event.amount, event.side)
+      case 'book':
+        cell[2] = event.receivedAt
+        cell[3] = event.exchangeTime === null ? Number.NaN : event.exchangeTime
+        this.observe(stats)
+        this.applyBook(event)
         return
-      }
+      case 'trade':
+        cell[2] = event.receivedAt
+        cell[3] = event.exchangeTime === null ? Number.NaN : event.exchangeTime
+        this.observe(stats)
+        this.applyTrade(event)
+        return
       case 'status':
+        cell[2] = event.receivedAt
+        cell[3] = Number.NaN
+        this.observe(stats)
         this.applyStatus(stats, event)
         return
-      case 'error':
-        stats.errors++
-        return
-      case 'gap':
-        stats.gaps++
-        return
       default:
+        cell[2] = event.receivedAt
+        cell[3] = Number.NaN
+        this.observe(stats)
+        if (event.kind === 'error') stats.errors++
+        else if (event.kind === 'gap') stats.gaps++
         // Candles, orders and balances carry nothing the view consolidates; they still count as messages.
         return
     }
   }
 
-  private recordLatency(stats: VenueStats, exchangeTime: number | null, receivedAt: number): void {
-    if (exchangeTime !== null) stats.latency.record(receivedAt - exchangeTime + stats.clockOffsetMs)
+  /** Advances the latest receive time and counts the event whose times are in `cell[2]`/`cell[3]`. */
+  private observe(stats: VenueStats): void {
+    const cell = this.cell
+    if (cell[2]! > cell[1]!) cell[1] = cell[2]!
+    stats.observe(cell)
+  }
+
+  // The ingest methods pass objects, never numbers: a double argument to a call that is not inlined
+  // is boxed, which would be an allocation per event.
+
+  private applyBbo(event: BboEvent): void {
+    const quote = this.slotOf(event)
+    if (quote === null) return
+    const factor = quote.factor
+    const bid = event.bidPrice
+    const ask = event.askPrice
+    const bidSize = event.bidSize
+    const askSize = event.askSize
+    quote.bid = bid === null ? Number.NaN : bid * factor
+    quote.ask = ask === null ? Number.NaN : ask * factor
+    quote.bidSize = bidSize === null ? Number.NaN : bidSize
+    quote.askSize = askSize === null ? Number.NaN : askSize
+    quote.updatedAt = this.cell[2]!
+    this.quoteChanged(quote)
+  }
+
+  private applyTicker(event: TickerEvent): void {
+    const bid = event.bid
+    const ask = event.ask
+    // A ticker without a book top (some venues' 24h tickers) says nothing about best prices.
+    if (bid === null && ask === null) return
+    const quote = this.slotOf(event)
+    if (quote === null) return
+    const factor = quote.factor
+    const bidSize = event.bidSize
+    const askSize = event.askSize
+    quote.bid = bid === null ? Number.NaN : bid * factor
+    quote.ask = ask === null ? Number.NaN : ask * factor
+    quote.bidSize = bidSize === null ? Number.NaN : bidSize
+    quote.askSize = askSize === null ? Number.NaN : askSize
+    quote.updatedAt = this.cell[2]!
+    this.quoteChanged(quote)
+  }
+
+  private applyTrade(event: TradeEvent): void {
+    const quote = this.slotOf(event)
+    if (quote !== null) this.historyOf(quote).recordTrade(event, quote)
+  }
+
+  /** The venue slot an instrument event feeds, or null when it is ignored (limits, double binding). */
+  private slotOf(event: InstrumentEvent): VenueQuote | null {
+    const route = this.route(event.symbol)
+    return route === null ? null : this.bind(route, event.venue, event.symbol, event.market)
   }
 
   private route(symbol: string): Route | null {
@@ -234,31 +295,35 @@ class MarketViewImpl implements MarketView {
     return quote
   }
 
-  private applyBook(quote: VenueQuote, event: BookEvent, factor: number): void {
-    if (quote.book === null) quote.book = new VenueBook(this.bookDepth)
+  private applyBook(event: BookEvent): void {
+    const quote = this.slotOf(event)
+    if (quote === null) return
+    if (quote.book === null) quote.book = new VenueBook(this.bookDepth, quote.factor)
     const book = quote.book
     // Every adapter's book event carries the whole top of its book after the change (`isSnapshot`
     // only says the book was rebuilt), so the levels are replaced, never merged as deltas.
-    book.bids.replace(event.bids, factor)
-    book.asks.replace(event.asks, factor)
-    book.updatedAt = event.receivedAt
+    book.bids.replace(event.bids)
+    book.asks.replace(event.asks)
+    book.updatedAt = this.cell[2]!
     const bids = book.bids
     const asks = book.asks
     quote.bid = bids.count > 0 ? bids.prices[0]! : Number.NaN
     quote.bidSize = bids.count > 0 ? bids.sizes[0]! : Number.NaN
     quote.ask = asks.count > 0 ? asks.prices[0]! : Number.NaN
     quote.askSize = asks.count > 0 ? asks.sizes[0]! : Number.NaN
-    quote.updatedAt = event.receivedAt
+    quote.updatedAt = this.cell[2]!
+    this.quoteChanged(quote)
   }
 
-  private quoteChanged(state: SymbolState, quote: VenueQuote, receivedAt: number): void {
-    state.updatedAt = receivedAt
-    if (!Number.isNaN(quote.bid) && !Number.isNaN(quote.ask)) {
-      this.historyOf(quote).recordMid(receivedAt, (quote.bid + quote.ask) / 2)
-    }
-    const now = this.now()
-    updateBest(state, now, this.staleAfterMs)
-    this.detector.evaluate(state, now)
+  /** After a venue's quote for a symbol changed at `cell[2]`: history, best prices, opportunities. */
+  private quoteChanged(quote: VenueQuote): void {
+    const state = quote.owner
+    state.updatedAt = this.cell[2]!
+    if (!Number.isNaN(quote.bid) && !Number.isNaN(quote.ask))
+      this.historyOf(quote).recordMid(this.cell, quote)
+    this.tick()
+    updateBest(state, this.cell, this.staleAfterMs)
+    this.detector.evaluate(state)
   }
 
   private historyOf(quote: VenueQuote): VenueHistory {
@@ -279,7 +344,7 @@ class MarketViewImpl implements MarketView {
     if (!drops) return
     // The venue's quotes are no longer trustworthy: drop them now rather than wait for staleness.
     const index = venueIndex(event.venue)
-    const now = this.now()
+    this.tick()
     for (const state of this.states.values()) {
       const quote = state.quotes[index]!
       if (quote.sourceSymbol === null) continue
@@ -287,8 +352,8 @@ class MarketViewImpl implements MarketView {
       if (event.symbol !== null && quote.sourceSymbol !== event.symbol && state.symbol !== event.symbol)
         continue
       quote.drop()
-      updateBest(state, now, this.staleAfterMs)
-      this.detector.evaluate(state, now)
+      updateBest(state, this.cell, this.staleAfterMs)
+      this.detector.evaluate(state)
     }
   }
 
@@ -304,14 +369,17 @@ class MarketViewImpl implements MarketView {
 
   bbo(symbol: string): ConsolidatedBbo | null {
     const state = this.states.get(symbol)
-    return state ? buildBbo(state, this.now(), this.staleAfterMs) : null
+    if (!state) return null
+    this.tick()
+    return buildBbo(state, this.cell, this.staleAfterMs)
   }
 
   summary(symbol: string): SymbolSummary | null {
     const state = this.states.get(symbol)
     if (!state) return null
-    const now = this.now()
-    return buildSummary(state, buildBbo(state, now, this.staleAfterMs), now, this.staleAfterMs)
+    this.tick()
+    const bbo = buildBbo(state, this.cell, this.staleAfterMs)
+    return buildSummary(state, bbo, bbo.asOf, this.staleAfterMs)
   }
 
   book(symbol: string, depth = 10): ConsolidatedBook | null {
@@ -363,8 +431,4 @@ class MarketViewImpl implements MarketView {
     this.closed = true
     this.listeners.clear()
   }
-}
-
-function nullToNaN(value: number | null): number {
-  return value === null ? Number.NaN : value
 }

@@ -23,7 +23,11 @@ export class VenueQuote {
   /** Mid and trade history, allocated on first use. */
   history: VenueHistory | null = null
 
-  constructor(readonly index: number) {
+  constructor(
+    readonly index: number,
+    /** The symbol group this slot belongs to. */
+    readonly owner: SymbolState,
+  ) {
     this.venue = venueAt(index)
   }
 
@@ -56,6 +60,6 @@ export class SymbolState {
   updatedAt = Number.NEGATIVE_INFINITY
 
   constructor(readonly symbol: string) {
-    for (let i = 0; i < VENUE_COUNT; i++) this.quotes.push(new VenueQuote(i))
+    for (let i = 0; i < VENUE_COUNT; i++) this.quotes.push(new VenueQuote(i, this))
   }
 }

@@ -13,6 +13,8 @@ export class BookSideLevels {
     readonly capacity: number,
     /** Bids sort high to low, asks low to high. */
     readonly descending: boolean,
+    /** Multiplier into the group's quote currency (quote equivalence), fixed per venue slot. */
+    readonly factor: number,
   ) {
     this.prices = new Float64Array(capacity)
     this.sizes = new Float64Array(capacity)
@@ -23,7 +25,8 @@ export class BookSideLevels {
   }
 
   /** Replaces the side with `levels` (any order; kept sorted and bounded); skips empty levels. */
-  replace(levels: readonly BookLevel[], factor: number): void {
+  replace(levels: readonly BookLevel[]): void {
+    const factor = this.factor
     this.count = 0
     for (let i = 0; i < levels.length; i++) {
       const level = levels[i]!
@@ -68,9 +71,9 @@ export class VenueBook {
   /** Local receive time of the last book event applied (ms). */
   updatedAt = Number.NEGATIVE_INFINITY
 
-  constructor(depth: number) {
-    this.bids = new BookSideLevels(depth, true)
-    this.asks = new BookSideLevels(depth, false)
+  constructor(depth: number, factor = 1) {
+    this.bids = new BookSideLevels(depth, true, factor)
+    this.asks = new BookSideLevels(depth, false, factor)
   }
 
   clear(): void {

@@ -43,8 +43,10 @@ export class VenueStats {
 
   constructor(readonly venue: VenueId) {}
 
-  countMessage(receivedAt: number): void {
+  /** Counts one event whose receive and exchange times are in `times[2]` and `times[3]` (NaN: none). */
+  observe(times: Float64Array): void {
     this.messages++
+    const receivedAt = times[2]!
     const second = Math.floor(receivedAt / 1000)
     const slot = second % RATE_BUCKETS
     if (this.secondStamps[slot] !== second) {
@@ -52,6 +54,8 @@ export class VenueStats {
       this.secondCounts[slot] = 0
     }
     this.secondCounts[slot]!++
+    const exchangeTime = times[3]!
+    if (!Number.isNaN(exchangeTime)) this.latency.record(receivedAt - exchangeTime + this.clockOffsetMs)
   }
 
   /** Messages per second over the `windowSeconds` whole seconds before `now`'s second. */
