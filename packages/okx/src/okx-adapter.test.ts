@@ -290,6 +290,36 @@ describe('createOkx connection upkeep', () => {
     await subscription.unsubscribe()
   })
 
+  it('a malformed frame is a DECODE_ERROR event and the stream goes on', async () => {
+    const { sim: simulator, adapter } = await setup()
+    const subscription = adapter.subscribe({ channel: 'trades', symbols: ['BTC/USDT'] })
+    await subscription.ready
+    simulator.inject('okx', { kind: 'malformed', count: 2 })
+    const error = await nextEvent(
+      adapter.onEvent,
+      (e): e is Extract<MarketEvent, { kind: 'error' }> => e.kind === 'error',
+    )
+    expect(error.code).toBe('DECODE_ERROR')
+    expect(error.raw).not.toBeNull()
+    await nextEvent(adapter.onEvent, (e): e is MarketEvent => e.kind === 'trade')
+    await subscription.unsubscribe()
+  })
+
+  it('a silent stall (no data, no pong) is detected by the ping timeout and the adapter reconnects', async () => {
+    const { sim: simulator, adapter } = await setup({}, { pingAfterIdleMs: 150, pongTimeoutMs: 400 })
+    const subscription = adapter.subscribe({ channel: 'ticker', symbols: ['ETH/USDT'] })
+    await subscription.ready
+    simulator.inject('okx', { kind: 'stall', durationMs: 10_000 })
+    const reconnecting = await nextEvent(
+      adapter.onEvent,
+      (e): e is StatusEvent => e.kind === 'status' && e.state === 'reconnecting',
+    )
+    expect(reconnecting.url).toContain('/ws/v5/public')
+    await nextEvent(adapter.onEvent, (e): e is StatusEvent => e.kind === 'status' && e.state === 'open')
+    await nextEvent(adapter.onEvent, (e): e is MarketEvent => e.kind === 'ticker')
+    await subscription.unsubscribe()
+  })
+
   it('reconnects at once on the 64008 notice and resyncs the book', async () => {
     const { sim: simulator, adapter } = await setup({ timeScale: 0.05 })
     const statuses: StatusEvent[] = []
