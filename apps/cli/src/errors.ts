@@ -24,14 +24,15 @@ export class VenuesUnreachableError extends TickmeshError {
   override name = 'VenuesUnreachableError'
   readonly venues: readonly UnreachableVenue[]
   constructor(venues: readonly UnreachableVenue[], options: TickmeshErrorOptions = {}) {
-    const lines = venues.map(
-      (entry) =>
-        `${entry.venue}: no connection to ${entry.endpoint} within ${entry.timeoutMs} ms${
-          entry.reason ? ` (${entry.reason})` : ''
-        }`,
-    )
+    const describe = (entry: UnreachableVenue, named: boolean): string =>
+      `${named ? `${entry.venue}: ` : ''}no connection to ${entry.endpoint} within ${entry.timeoutMs} ms${
+        entry.reason ? ` (${entry.reason})` : ''
+      }`
+    const only = venues.length === 1 ? venues[0] : undefined
     super(
-      `Could not reach ${venues.length === 1 ? 'the venue' : `${venues.length} venues`}: ${lines.join('; ')}.`,
+      only !== undefined
+        ? `Could not reach ${only.venue}: ${describe(only, false)}.`
+        : `Could not reach ${venues.length} venues: ${venues.map((entry) => describe(entry, true)).join('; ')}.`,
       {
         hint: 'Check the network, a firewall or proxy (HTTPS_PROXY is honored), or raise --connect-timeout; to try tickmesh offline, add --sim to run against the built-in simulator.',
         isRetryable: true,

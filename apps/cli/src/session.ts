@@ -178,7 +178,15 @@ export async function openLiveSession(options: LiveSessionOptions): Promise<Live
       fail(asUsageError(failures[0]!))
       return
     }
-    for (const entry of failures) options.onWarning(`Warning: ${describeFailure(entry)}`)
+    for (const entry of failures) {
+      const connection = connections.get(entry.venue)
+      // A venue that never connected is reported once, by the watchdog, with this as the reason.
+      if (connection !== undefined && !connection.reached && !(entry.error instanceof SubscriptionError)) {
+        connection.reason = firstLine(entry.error)
+        continue
+      }
+      options.onWarning(`Warning: ${describeFailure(entry)}`)
+    }
   })
 
   return {
@@ -196,6 +204,11 @@ export async function openLiveSession(options: LiveSessionOptions): Promise<Live
       await venues.close()
     },
   }
+}
+
+function firstLine(error: Error): string {
+  const text = error instanceof TickmeshError ? error.shortMessage : error.message
+  return text.split('\n')[0] ?? text
 }
 
 function describeFailure(failure: SubscriptionFailure): string {
