@@ -150,6 +150,10 @@ describe('createCoinbase against the simulator', () => {
       await until(same)
     }
     expect(books[books.length - 1]!.bids).toHaveLength(20)
+    // A sequence gap on Coinbase loses matches; the book (level2, no sequence) stays exact.
+    sim.inject('coinbase', { kind: 'sequenceGap', symbol: 'BTC/USD' })
+    sim.market.step(40)
+    await until(same)
     sim.inject('coinbase', { kind: 'drop', code: 4001 })
     await until(() =>
       statuses.some((e) => e.kind === 'status' && e.state === 'resyncing' && e.symbol === 'BTC/USD'),

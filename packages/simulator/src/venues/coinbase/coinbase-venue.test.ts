@@ -296,6 +296,23 @@ describe('coinbase feed errors and limits', () => {
     expect(heartbeat.last_trade_id).toBeGreaterThanOrEqual(first.id + 2)
   })
 
+  it('limits inbound messages with a 1000-message burst and answers the excess with an error', async () => {
+    const feed = await client()
+    for (let i = 0; i < 1_010; i++) feed.send({ type: 'unsubscribe', channels: ['heartbeat'] })
+    expect(await feed.first(ofType('error'))).toEqual({
+      type: 'error',
+      message: 'Rate limit exceeded',
+      reason: 'Too many messages; slow down',
+    })
+    expect(feed.frames.filter((frame) => frame.type === 'subscriptions').length).toBeGreaterThanOrEqual(1_000)
+  })
+
+  it('closes connections on paths other than the feed at /', async () => {
+    const feed = await FeedClient.open(`${sim.venues.coinbase.ws}/ws`)
+    clients.push(feed)
+    expect(await feed.closed()).toBe(1008)
+  })
+
   it('drops connections on a drop fault with the chosen code', async () => {
     const feed = await client()
     feed.send({ type: 'subscribe', product_ids: ['BTC-USD'], channels: ['heartbeat'] })
