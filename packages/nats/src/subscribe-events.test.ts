@@ -1,0 +1,83 @@
+import type { MarketEvent } from '@tickmesh/core'
+import { jetstreamManager } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { connectNats } from './connect-nats'
+import { createPublisher, type Publisher } from './create-publisher'
+import { ensureStream } from './ensure-stream'
+import { subscribeEvents } from './subscribe-events'
+import { type NatsServerHandle, startNatsServer } from './test-support/start-nats-server'
+import { bookEvent, tickerEvent, tradeEvent } from './test-support/test-events'
+
+let server: NatsServerHandle
+let connection: NatsConnection
+let publisher: Publisher
+
+beforeEach(async () => {
+  server = await startNatsServer()
+  connection = await connectNats(server.url)
+  await ensureStream(await jetstreamManager(connection))
+  publisher = createPublisher({ connection, spillDir: `${server.storeDir}/spill` })
+})
+
+afterEach(async () => {
+  await publisher.close()
+  await connection.close()
+  await server.stop()
+})
+
+async function take(iterable: AsyncIterable<MarketEvent>, count: number): Promise<MarketEvent[]> {
+  const out: MarketEvent[] = []
+  if (count === 0) return out
+  for await (const event of iterable) {
+    out.push(event)
+    if (out.length === count) break
+  }
+  return out
+}
+
+describe('subscribeEvents', () => {
+  it('rebuilds state from the latest event of every subject, then follows live events', async () => {
+    for (let step = 1; step <= 5; step++) {
+      publisher.publish(bookEvent(step, 'BTC/USDT'))
+      publisher.publish(bookEvent(step + 100, 'ETH/USDT'))
+      publisher.publish(tickerEvent(step))
+    }
+    expect(await publisher.flush()).toBe(true)
+    const subscription = subscribeEvents(server.url, { kinds: ['book'] })
+    const iterator = subscription[Symbol.asyncIterator]()
+    const first = await iterator.next()
+    const second = await iterator.next()
+    expect([first.value, second.value]).toEqual([bookEvent(5, 'BTC/USDT'), bookEvent(105, 'ETH/USDT')])
+    publisher.publish(bookEvent(6, 'BTC/USDT'))
+    expect((await iterator.next()).value).toEqual(bookEvent(6, 'BTC/USDT'))
+    await iterator.return?.()
+    await subscription.close()
+  })
+
+  it('filters several symbols client-side and reads trade history with from: all', async () => {
+    for (let id = 1; id <= 3; id++) {
+      publisher.publish(tradeEvent(id, 'BTC/USDT'))
+      publisher.publish(tradeEvent(id, 'ETH/USDT'))
+      publisher.publish(tradeEvent(id, 'SOL/USDT'))
+    }
+    expect(await publisher.flush()).toBe(true)
+    const subscription = subscribeEvents(connection, { kinds: ['trade'], symbols: ['BTC/USDT', 'SOL/USDT'] }, { from: 'all' })
+    const events = await take(subscription, 6)
+    expect(events.map((event) => (event.kind === 'trade' ? `${event.symbol}#${event.id}` : ''))).toEqual([
+      'BTC/USDT#1',
+      'SOL/USDT#1',
+      'BTC/USDT#2',
+      'SOL/USDT#2',
+      'BTC/USDT#3',
+      'SOL/USDT#3',
+    ])
+    // The caller's connection stays open.
+    expect(connection.isClosed()).toBe(false)
+  })
+
+  it('fails with a hint when the stream does not exist', async () => {
+    const subscription = subscribeEvents(server.url, {}, { stream: 'MISSING' })
+    await expect(take(subscription, 1)).rejects.toThrow(/Could not read the JetStream stream MISSING/)
+  })
+})
