@@ -359,6 +359,38 @@ describe('createBybit: recording', () => {
   })
 })
 
+describe('createBybit: venue limits', () => {
+  it('splits a 12-symbol spot subscription into requests of at most 10 args (Bybit spot refuses more)', async () => {
+    await sim.close()
+    const bases = ['BTC', 'ETH', 'SOL', 'XRP', 'ADA', 'DOGE', 'DOT', 'LTC', 'LINK', 'AVAX', 'ATOM', 'TRX']
+    const instruments = bases.map((base) => ({
+      venue: 'bybit' as const,
+      market: 'spot' as const,
+      symbol: `${base}/USDT`,
+      venueSymbol: `${base}USDT`,
+      base,
+      quote: 'USDT',
+      tickSize: 0.01,
+      lotSize: 0.001,
+      priceDecimals: 2,
+      sizeDecimals: 3,
+    }))
+    sim = await startSimulator({ venues: ['bybit'], seed: 3, market: { instruments } })
+    const raw: RawItem[] = []
+    const tickers = record(adapter({ onRaw: (item) => raw.push(item) }), {
+      channel: 'ticker',
+      symbols: bases.map((base) => `${base}/USDT`),
+    })
+    await tickers.subscription.ready
+    await tickers.waitFor(
+      (event): event is Extract<MarketEvent, { kind: 'ticker' }> =>
+        event.kind === 'ticker' && event.symbol === 'TRX/USDT',
+    )
+    const symbols = new Set(tickers.events.filter(isKind('ticker')).map((event) => event.symbol))
+    expect(symbols.size).toBe(12)
+  })
+})
+
 describe('createBybit: README claims', () => {
   it('the quick start streams a book from the simulator', async () => {
     const bybit = createBybit({ wsUrl: sim.venues.bybit.ws, restUrl: sim.venues.bybit.rest })
