@@ -21,11 +21,16 @@ export class FakeAdapter implements VenueAdapter {
   constructor(
     readonly venue: VenueId,
     private readonly refuse: ReadonlySet<string> = new Set(),
+    /** A channel whose subscribe throws synchronously, as an adapter does for a channel it lacks. */
+    private readonly throwOn: string | null = null,
   ) {
     this.stream = new EventStream({ venue })
   }
 
   subscribe(request: SubscribeRequest, _handlers?: SubscriptionHandlers): Subscription {
+    if (request.channel === this.throwOn) {
+      throw new SubscriptionError(`${this.venue} has no ${request.channel} channel.`, { venue: this.venue })
+    }
     this.requests.push(request)
     const id = `${this.venue}-${this.nextId++}`
     const refused = request.symbols.find((symbol) => this.refuse.has(symbol))

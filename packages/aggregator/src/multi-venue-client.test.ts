@@ -122,6 +122,20 @@ describe('multi-venue client', () => {
     expect(binance.closed).toBe(false)
   })
 
+  it('undoes every subscription when a venue refuses a request synchronously', () => {
+    const binance = new FakeAdapter('binance')
+    const coinbase = new FakeAdapter('coinbase', new Set(), 'candles')
+    expect(() =>
+      createMultiVenueClient({
+        adapters: [binance, coinbase],
+        symbols: ['BTC/USDT'],
+        channels: ['bbo', 'candles'],
+      }),
+    ).toThrow(SubscriptionError)
+    expect(binance.unsubscribed).toHaveLength(2)
+    expect(coinbase.unsubscribed).toHaveLength(1)
+  })
+
   it('validates its settings with ConfigError hints', () => {
     expect(() => createMultiVenueClient({ adapters: [], symbols: ['BTC/USDT'] })).toThrow(ConfigError)
     expect(() =>

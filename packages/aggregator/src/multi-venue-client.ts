@@ -13,6 +13,7 @@ import type { OpportunityEvent } from './arbitrage-detector'
 import type { MarketView } from './market-view'
 import { createMarketView } from './market-view'
 import type { MarketViewOptions } from './market-view-options'
+import { validateOptions } from './market-view-options'
 import type { VenueSettingsMap } from './venue-factories'
 import { createVenueAdapters } from './venue-factories'
 
@@ -75,7 +76,8 @@ export function createMultiVenueClient(options: MultiVenueClientOptions): MultiV
     })
   }
   if (options.venues === undefined) return createClient(options, options.adapters ?? [], false)
-  // Validate everything that needs no adapter first, so bad settings open no connection.
+  // Validate everything that needs no adapter first, so bad settings create no adapter.
+  validateOptions(options)
   const named = options.venues
   validateClientOptions(
     options,
@@ -142,42 +144,58 @@ function createClient(
       ? { venue: firstVenue }
       : { venue: firstVenue, highWaterMark: options.highWaterMark },
   )
-  // Only this client's symbols reach the view: a shared adapter may carry other subscriptions.
-  const wanted = new Map<VenueId, Set<string>>()
   const detach: (() => void)[] = []
   const subscriptions: Subscription[] = []
   const failures: Promise<SubscriptionFailure | null>[] = []
 
-  for (const adapter of adapterList) {
-    const venue = adapter.venue
-    const symbols = symbolsOf(venue)
-    const accepted = new Set(symbols)
-    wanted.set(venue, accepted)
-    detach.push(
-      adapter.onEvent((event) => {
-        if ('symbol' in event && event.symbol !== null && event.kind !== 'status' && event.kind !== 'error') {
-          if (!accepted.has(event.symbol)) return
-        }
-        view.ingest(event)
-        stream.push(event)
-      }),
-    )
-    for (const channel of channels) {
-      const request: SubscribeRequest = { channel, symbols, market }
-      if (options.depth !== undefined) request.depth = options.depth
-      const subscription = adapter.subscribe(request)
-      subscriptions.push(subscription)
-      failures.push(
-        subscription.ready.then(
-          () => null,
-          (error: unknown) => ({
-            venue,
-            channel,
-            symbols,
-            error: error instanceof Error ? error : new Error(String(error)),
-          }),
-        ),
+  try {
+    subscribeAll()
+  } catch (error) {
+    // A venue refused a request synchronously (e.g. a channel it does not have): undo the others.
+    for (const stop of detach) stop()
+    for (const subscription of subscriptions) void subscription.unsubscribe().catch(() => undefined)
+    view.close()
+    stream.close()
+    throw error
+  }
+
+  function subscribeAll(): void {
+    for (const adapter of adapterList) {
+      const venue = adapter.venue
+      const symbols = symbolsOf(venue)
+      // Only this client's symbols reach the view: a shared adapter may carry other subscriptions.
+      const accepted = new Set(symbols)
+      detach.push(
+        adapter.onEvent((event) => {
+          if (
+            'symbol' in event &&
+            event.symbol !== null &&
+            event.kind !== 'status' &&
+            event.kind !== 'error'
+          ) {
+            if (!accepted.has(event.symbol)) return
+          }
+          view.ingest(event)
+          stream.push(event)
+        }),
       )
+      for (const channel of channels) {
+        const request: SubscribeRequest = { channel, symbols, market }
+        if (options.depth !== undefined) request.depth = options.depth
+        const subscription = adapter.subscribe(request)
+        subscriptions.push(subscription)
+        failures.push(
+          subscription.ready.then(
+            () => null,
+            (error: unknown) => ({
+              venue,
+              channel,
+              symbols,
+              error: error instanceof Error ? error : new Error(String(error)),
+            }),
+          ),
+        )
+      }
     }
   }
 
