@@ -69,6 +69,7 @@ describe('createOkx against the simulator', () => {
       { channel: 'ticker', kind: 'ticker', market: 'linear', symbol: 'SOL/USDT:USDT' },
       { channel: 'trades', kind: 'trade', market: 'linear', symbol: 'BTC/USDT:USDT' },
       { channel: 'candles', kind: 'candle', market: 'spot', symbol: 'BTC/USDT' },
+      { channel: 'candles', kind: 'candle', market: 'linear', symbol: 'ETH/USDT:USDT', interval: '1d' },
     ] as const
     for (const testCase of cases) {
       const subscription = adapter.subscribe({

@@ -1,5 +1,6 @@
 import {
   assertUnifiedSymbol,
+  CANDLE_INTERVALS,
   type Channel,
   type ClockSync,
   ConfigError,
@@ -73,8 +74,16 @@ function okxChannelOf(request: SubscribeRequest): { channel: string; pool: PoolN
       return { channel: 'bbo-tbt', pool: 'public' }
     case 'book':
       return { channel: 'books', pool: 'books' }
-    case 'candles':
-      return { channel: okxCandleChannel(request.interval ?? '1m'), pool: 'business' }
+    case 'candles': {
+      const channel = okxCandleChannel(request.interval ?? '1m')
+      if (channel === null) {
+        throw new ConfigError(`Unknown candle interval "${String(request.interval)}".`, {
+          venue: 'okx',
+          hint: `Use one of ${CANDLE_INTERVALS.join(', ')}.`,
+        })
+      }
+      return { channel, pool: 'business' }
+    }
     default:
       return null
   }

@@ -57,9 +57,14 @@ for (const [interval, okx] of Object.entries(INTERVAL_TO_OKX)) {
   OKX_TO_INTERVAL.set(`${okx}utc`, interval as CandleInterval)
 }
 
-/** `1h` → `candle1H`. */
-export function okxCandleChannel(interval: CandleInterval): string {
-  return `candle${INTERVAL_TO_OKX[interval]}`
+/** Intervals OKX would otherwise align to Hong Kong time (UTC+8); tickmesh uses UTC like other venues. */
+const UTC_ALIGNED = new Set<CandleInterval>(['6h', '12h', '1d', '1w'])
+
+/** `1h` → `candle1H`; `1d` → `candle1Dutc` (UTC days, as on the other venues); null when unknown. */
+export function okxCandleChannel(interval: CandleInterval): string | null {
+  const okx = INTERVAL_TO_OKX[interval] as string | undefined
+  if (okx === undefined) return null
+  return UTC_ALIGNED.has(interval) ? `candle${okx}utc` : `candle${okx}`
 }
 
 /** `candle1H` / `candle1Hutc` → `1h`; null for channels that are not candles we understand. */
