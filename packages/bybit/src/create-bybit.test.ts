@@ -83,10 +83,20 @@ function trueLevels(market: 'spot' | 'linear', venueSymbol: string, depth: numbe
   }
 }
 
-/** Stops the market, lets the last deltas arrive, and returns the client's latest book. */
+/**
+ * Stops the market and returns the client's latest book once no book event has arrived for 300 ms
+ * (at most 8 s: generous for a loaded machine).
+ */
 async function settledBook(events: MarketEvent[]): Promise<BookEvent> {
   sim.market.stop()
-  await sleep(400)
+  const deadline = Date.now() + 8_000
+  let count = -1
+  while (Date.now() < deadline) {
+    const now = events.filter(isKind('book')).length
+    if (now === count) break
+    count = now
+    await sleep(300)
+  }
   const last = events.filter(isKind('book')).at(-1)
   if (last === undefined) throw new Error('no book event')
   return last

@@ -63,6 +63,16 @@ const has = (needle: string) => (frame: string) => frame.includes(needle)
 const parse = (frame: string) => JSON.parse(frame) as Record<string, unknown>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** Waits until no frame has arrived for 200 ms (at most 8 s): pending flushes have been sent. */
+async function quiet(client: Client): Promise<void> {
+  const deadline = Date.now() + 8_000
+  let count = -1
+  while (Date.now() < deadline && client.frames.length !== count) {
+    count = client.frames.length
+    await sleep(200)
+  }
+}
+
 let sim: Simulator
 const clients: Client[] = []
 
@@ -217,7 +227,7 @@ describe('bybit simulator: books', () => {
     client.send({ op: 'subscribe', args: ['orderbook.50.BTCUSDT'] })
     await client.next(has('"snapshot"'))
     await stepUntil(() => client.frames.filter(has('"delta"')).length >= 20)
-    await sleep(100)
+    await quiet(client)
     const bids = new Map<string, string>()
     const asks = new Map<string, string>()
     let lastU: number | null = null
