@@ -20,6 +20,8 @@ export interface CoinbaseSettings extends AdapterSettings {
   ackTimeoutMs?: number
   /** How often candles are closed on the clock when no trade closes them. Default 1 000 ms. */
   candleFlushMs?: number
+  /** A candle closes on the clock this long after its interval ends (trades in flight still count). Default 500 ms. */
+  candleCloseGraceMs?: number
   /** Most trades fetched over REST to fill one gap. Default 5 000. */
   backfillLimit?: number
   /** Events buffered per subscription iterator before the oldest are dropped. Default 10 000. */

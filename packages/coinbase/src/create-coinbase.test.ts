@@ -271,6 +271,40 @@ describe('createCoinbase against the simulator', () => {
     expect(statuses).toEqual(['resyncing', 'open'])
   })
 
+  it('closes a candle on the clock when no next trade arrives', async () => {
+    const { adapter, sim } = await setup({ autoStart: false }, { candleFlushMs: 50, candleCloseGraceMs: 0 })
+    const candles: MarketEvent[] = []
+    const subscription = adapter.subscribe(
+      { channel: 'candles', symbols: ['ETH/USD'], interval: '1s' },
+      { onEvent: (e) => (e.kind === 'candle' ? void candles.push(e) : undefined) },
+    )
+    await subscription.ready
+    const start = sim.trueTrades('coinbase', 'ETH-USD').length
+    for (let i = 0; i < 10_000 && sim.trueTrades('coinbase', 'ETH-USD').length < start + 2; i++)
+      sim.market.step()
+    await until(() => candles.length > 0)
+    // No more trades: the timer closes the candle once its second is over.
+    await until(() => candles.some((e) => e.kind === 'candle' && e.closed))
+    const closed = candles.find((e) => e.kind === 'candle' && e.closed)
+    expect(closed).toMatchObject({ interval: '1s', symbol: 'ETH/USD' })
+  })
+
+  it('sets nothing up when unsubscribed before it is ready, and rejects a bad depth', async () => {
+    const { adapter, sim } = await setup()
+    const events: MarketEvent[] = []
+    const subscription = adapter.subscribe(
+      { channel: 'ticker', symbols: ['BTC/USD'] },
+      { onEvent: (e) => events.push(e) },
+    )
+    await subscription.unsubscribe()
+    await subscription.ready
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(events.filter((e) => e.kind === 'ticker')).toEqual([])
+    expect(sim.module('coinbase').connectionCount).toBe(0)
+    const bad = adapter.subscribe({ channel: 'book', symbols: ['BTC/USD'], depth: 0 })
+    await expect(bad.ready).rejects.toMatchObject({ code: 'CONFIG_ERROR' })
+  })
+
   it('rejects an unknown symbol naming the closest one, and venue spellings', async () => {
     const { adapter } = await setup()
     const unknown = adapter.subscribe({ channel: 'ticker', symbols: ['BTC/USDD'] })

@@ -17,6 +17,7 @@ import type {
 } from '@tickmesh/core'
 import {
   assertUnifiedSymbol,
+  CANDLE_INTERVALS,
   ConfigError,
   closestMatch,
   createClockSync,
@@ -226,11 +227,16 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
   }
 
   const flushMs = settings.candleFlushMs ?? 1_000
+  const candleGraceMs = settings.candleCloseGraceMs ?? 500
   let candleTimer: ReturnType<typeof setInterval> | null = null
   function updateCandleTimer(): void {
     const wanted = [...subscriptions].some((state) => state.active && state.request.channel === 'candles')
     if (wanted && candleTimer === null) {
-      candleTimer = setInterval(() => processor.flushCandles(clock() + clockSync.offsetMs), flushMs)
+      // Closed a grace period after the interval ends, so trades still in flight count.
+      candleTimer = setInterval(
+        () => processor.flushCandles(clock() + clockSync.offsetMs - candleGraceMs),
+        flushMs,
+      )
       candleTimer.unref?.()
     } else if (!wanted && candleTimer !== null) {
       clearInterval(candleTimer)
@@ -408,7 +414,25 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
       })
     }
     for (const symbol of request.symbols) assertUnifiedSymbol(symbol, 'spot', 'coinbase')
+    if (
+      request.channel === 'book' &&
+      request.depth !== undefined &&
+      !(Number.isInteger(request.depth) && request.depth > 0)
+    ) {
+      throw new ConfigError(`Book depth must be a positive integer, got ${String(request.depth)}.`, {
+        venue: 'coinbase',
+        hint: 'Pass depth: 10 (levels per side), or leave it out for the default.',
+      })
+    }
+    if (request.channel === 'candles' && !(CANDLE_INTERVALS as readonly string[]).includes(state.interval)) {
+      throw new ConfigError(`Unknown candle interval "${String(state.interval)}".`, {
+        venue: 'coinbase',
+        hint: `Use one of ${CANDLE_INTERVALS.join(', ')}.`,
+      })
+    }
     await loadInstruments()
+    // Unsubscribed (or closed) while the instruments loaded: nothing to set up.
+    if (!state.active) return
     for (const symbol of request.symbols) {
       const instrument = bySymbol.get(symbol)
       if (instrument === undefined) {
@@ -429,7 +453,8 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
     if (state.isPrivate && settings.syncClock !== false && clockSync.syncedAt === null) {
       await clockSync.sync().catch(() => undefined)
       // Re-measured every 5 minutes (unref'd timer, stopped on close).
-      clockSync.start()
+      if (!closed) clockSync.start()
+      if (!state.active) return
     }
     const topics: string[] = []
     for (const productId of state.products.values()) {
