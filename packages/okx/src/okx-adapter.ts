@@ -282,6 +282,10 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
       maxTopicsPerRequest: settings.maxArgsPerRequest ?? 100,
       ackTimeoutMs,
       keepAlive,
+      // Silence on one topic is only suspicious well past its normal gaps: OKX sends book heartbeats
+      // every ~60 s, but trades/tickers of a quiet instrument may pause for minutes (the ping
+      // keepalive already catches dead connections).
+      idle: { minMs: 5_000, maxMs: name === 'books' ? 150_000 : 600_000, multiplier: 8 },
       ...(settings.WebSocket ? { WebSocket: settings.WebSocket } : {}),
       ...(settings.openTimeoutMs ? { openTimeoutMs: settings.openTimeoutMs } : {}),
       ...(settings.reconnect ? { backoff: settings.reconnect } : {}),
