@@ -305,6 +305,15 @@ describe('createCoinbase against the simulator', () => {
     await expect(bad.ready).rejects.toMatchObject({ code: 'CONFIG_ERROR' })
   })
 
+  it('retries the products request through REST 5xx and 429 faults', async () => {
+    const { adapter, sim } = await setup()
+    sim.inject('coinbase', { kind: 'rest', status: 503, count: 1, path: '/products' })
+    sim.inject('coinbase', { kind: 'rest', status: 429, count: 1, path: '/products' })
+    const subscription = adapter.subscribe({ channel: 'ticker', symbols: ['BTC/USD'] })
+    await subscription.ready
+    for await (const event of subscription) if (event.kind === 'ticker') break
+  })
+
   it('rejects an unknown symbol naming the closest one, and venue spellings', async () => {
     const { adapter } = await setup()
     const unknown = adapter.subscribe({ channel: 'ticker', symbols: ['BTC/USDD'] })
