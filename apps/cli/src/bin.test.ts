@@ -1,0 +1,111 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it } from 'vitest'
+
+// The real executable in a child process: tsx runs src/bin.ts (no build needed), from the package
+// folder so its tsconfig maps @tickmesh/* to the workspace sources.
+const packageDir = fileURLToPath(new URL('..', import.meta.url))
+const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
+const hasTmux = (() => {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+})()
+
+const children: ChildProcess[] = []
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
+})
+
+function run(args: string[]): {
+  child: ChildProcess
+  stdout: () => string
+  stderr: () => string
+  exit: Promise<number | null>
+} {
+  const child = spawn(tsx, ['src/bin.ts', ...args], {
+    cwd: packageDir,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.push(child)
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+  })
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+  })
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, stdout: () => stdout, stderr: () => stderr, exit }
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+describe.skipIf(!existsSync(tsx))('the tickmesh executable', () => {
+  it('watch --json --duration --sim in a child process prints NDJSON and exits 0', async () => {
+    const cli = run(['watch', 'BTC/USDT', '--sim', '--json', '--venues', 'binance,bybit', '--duration', '2s'])
+    expect(await cli.exit).toBe(0)
+    const lines = cli
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { kind: string; venue: string })
+    expect(lines.some((line) => line.kind === 'bbo' && line.venue === 'binance')).toBe(true)
+    expect(lines.some((line) => line.kind === 'bbo' && line.venue === 'bybit')).toBe(true)
+    expect(cli.stderr()).toBe('')
+  })
+
+  it('stops cleanly on SIGINT with exit 0', async () => {
+    const cli = run(['stream', 'ETH/USDT', '--sim', '--venues', 'okx', '--channels', 'bbo'])
+    await waitFor(() => cli.stdout().includes('bbo'), 30_000)
+    cli.child.kill('SIGINT')
+    expect(await cli.exit).toBe(0)
+  })
+
+  it('a bad flag exits 2', async () => {
+    const cli = run(['stream', 'BTC/USDT', '--depth', 'lots'])
+    expect(await cli.exit).toBe(2)
+    expect(cli.stderr()).toContain('--depth must be a whole number')
+  })
+})
+
+describe.skipIf(!hasTmux || !existsSync(tsx))('the dashboard in a real terminal (tmux)', () => {
+  const session = `tickmesh-test-${process.pid}`
+  afterEach(() => {
+    try {
+      execFileSync('tmux', ['kill-session', '-t', session], { stdio: 'ignore' })
+    } catch {
+      // already gone
+    }
+  })
+
+  it('shows every venue with prices and the consolidated row; q quits with exit 0', async () => {
+    const command = `cd '${packageDir}' && NO_COLOR=1 '${tsx}' src/bin.ts watch BTC/USDT ETH/USDT --sim; echo "EXIT=$?"; sleep 60`
+    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '140', '-y', '50', command])
+    const screen = (): string => execFileSync('tmux', ['capture-pane', '-p', '-t', session]).toString()
+    const priced = /^\s+(binance|bybit|okx|coinbase)\s+\d+\.\d{2}\s+\d+\.\d{2}/gm
+    await waitFor(() => (screen().match(priced) ?? []).length >= 8, 40_000)
+    const text = screen()
+    expect(text).toContain('tickmesh watch · simulator (--sim)')
+    expect(text).toContain('BTC/USDT')
+    expect(text).toContain('ETH/USDT')
+    expect(text).toMatch(/best\s+\d+\.\d{2}\s+\d+\.\d{2}.*bid@\w+ ask@\w+/)
+    expect(text).toMatch(/binance\s+connected\s+reconnects 0/)
+    expect(text).toContain('Arbitrage:')
+    execFileSync('tmux', ['send-keys', '-t', session, 'q'])
+    await waitFor(() => screen().includes('EXIT='), 20_000)
+    expect(screen()).toContain('EXIT=0')
+  })
+})
