@@ -8,7 +8,7 @@ import {
   SubscriptionError,
 } from '@tickmesh/core'
 import { type Simulator, startSimulator } from '@tickmesh/simulator'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { OKX_SIM_CREDENTIALS } from '../../simulator/src/venues/okx/okx-sim-auth'
 import { createOkx } from './okx-adapter'
 import type { OkxSettings } from './okx-settings'
@@ -66,6 +66,7 @@ describe('createOkx against the simulator', () => {
       { channel: 'ticker', kind: 'ticker', market: 'spot', symbol: 'BTC/USDT' },
       { channel: 'trades', kind: 'trade', market: 'spot', symbol: 'ETH/USDT' },
       { channel: 'bbo', kind: 'bbo', market: 'linear', symbol: 'BTC/USDT:USDT' },
+      { channel: 'bbo', kind: 'bbo', market: 'spot', symbol: 'SOL/USDT' },
       { channel: 'ticker', kind: 'ticker', market: 'linear', symbol: 'SOL/USDT:USDT' },
       { channel: 'trades', kind: 'trade', market: 'linear', symbol: 'BTC/USDT:USDT' },
       { channel: 'candles', kind: 'candle', market: 'spot', symbol: 'BTC/USDT' },
@@ -303,6 +304,26 @@ describe('createOkx connection upkeep', () => {
     expect(error.code).toBe('DECODE_ERROR')
     expect(error.raw).not.toBeNull()
     await nextEvent(adapter.onEvent, (e): e is MarketEvent => e.kind === 'trade')
+    await subscription.unsubscribe()
+  })
+
+  it('unknown extra fields from the venue are ignored', async () => {
+    const { sim: simulator, adapter } = await setup()
+    const events: MarketEvent[] = []
+    const subscription = adapter.subscribe(
+      { channel: 'ticker', symbols: ['BTC/USDT'] },
+      { onEvent: (event) => events.push(event) },
+    )
+    await subscription.ready
+    simulator.inject('okx', { kind: 'unknownFields', durationMs: 2_000 })
+    const before = events.length
+    await vi.waitFor(
+      () => expect(events.slice(before).filter((event) => event.kind === 'ticker').length).toBeGreaterThan(2),
+      {
+        timeout: 10_000,
+      },
+    )
+    expect(events.filter((event) => event.kind === 'error')).toEqual([])
     await subscription.unsubscribe()
   })
 
