@@ -72,6 +72,23 @@ describe('arbitrage detection', () => {
     expect(view.opportunities()).toEqual([])
   })
 
+  it('throttles updated events with opportunityUpdateIntervalMs but keeps the opportunity current', () => {
+    const { view, events } = recorder({ takerFees: 0, opportunityUpdateIntervalMs: 100 })
+    view.ingest(bbo('binance', 'BTC/USDT', 0, 99, 100))
+    view.ingest(bbo('okx', 'BTC/USDT', 0, 101, 102))
+    for (let t = 10; t <= 150; t += 10) view.ingest(bbo('okx', 'BTC/USDT', t, 101 + t / 1000, 102))
+    // Opened at 0; the changes at 10..90 are folded; the one at 100 goes out; 110..150 are folded.
+    expect(events.map((event) => [event.type, event.opportunity.updatedAt])).toEqual([
+      ['opened', 0],
+      ['updated', 100],
+    ])
+    expect(view.opportunities()[0]).toMatchObject({ sellPrice: 101.15, updatedAt: 150 })
+    // A change of venue is reported at once.
+    view.ingest(bbo('bybit', 'BTC/USDT', 160, 101.5, 102))
+    expect(events[2]).toMatchObject({ type: 'updated', opportunity: { sellVenue: 'bybit', updatedAt: 160 } })
+    expect(() => createMarketView({ opportunityUpdateIntervalMs: -1 })).toThrow(/opportunityUpdateIntervalMs/)
+  })
+
   it('uses per-venue fees, Coinbase 0.60% by default, and overrides', () => {
     const { view, events } = recorder()
     view.ingest(bbo('coinbase', 'BTC/USDT', 0, 99, 100, { askSize: 1 }))

@@ -71,6 +71,8 @@ export interface ArbitrageSettings {
   hysteresis: number
   /** Quote notional to walk both L2 books for; 0 disables the book walk. */
   notional: number
+  /** Minimum time between two `updated` events of one opportunity, unless its venues change. */
+  updateIntervalMs: number
   staleAfterMs: Float64Array
   /**
    * `clock[0]` is the evaluation time (ms), written by the caller before `evaluate`. Passing time in a
@@ -108,6 +110,8 @@ class OpenOpportunity {
   peakNetEdge = Number.NEGATIVE_INFINITY
   sizing: 'top-of-book' | 'book-vwap' = 'top-of-book'
   updatedAt = 0
+  /** When the last opened/updated event went out, for `updateIntervalMs`. */
+  emittedAt = Number.NEGATIVE_INFINITY
 }
 
 /**
@@ -148,6 +152,7 @@ export class ArbitrageDetector {
       this.sequence++
       const open = new OpenOpportunity(`${state.symbol}#${this.sequence}`, now)
       this.copy(open, now)
+      open.emittedAt = now
       this.open.set(state, open)
       this.emit({ type: 'opened', opportunity: this.snapshot(state, open, now) })
       return
@@ -157,16 +162,20 @@ export class ArbitrageDetector {
       this.close(state, current, this.legProblem(current, now) ?? 'below-threshold', now)
       return
     }
+    const legsMoved = quote.buy !== current.buy || quote.sell !== current.sell
     if (
-      quote.buy !== current.buy ||
-      quote.sell !== current.sell ||
+      legsMoved ||
       quote.buyPrice !== current.buyPrice ||
       quote.sellPrice !== current.sellPrice ||
       !sameSize(quote.size, current.size)
     ) {
       const now = this.settings.clock[0]!
       this.copy(current, now)
-      this.emit({ type: 'updated', opportunity: this.snapshot(state, current, now) })
+      // The state is always current (peak, `list()`, the closing event); only the event is throttled.
+      if (legsMoved || now - current.emittedAt >= this.settings.updateIntervalMs) {
+        current.emittedAt = now
+        this.emit({ type: 'updated', opportunity: this.snapshot(state, current, now) })
+      }
     }
   }
 

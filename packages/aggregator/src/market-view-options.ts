@@ -32,6 +32,11 @@ export interface MarketViewOptions {
    * VWAP of filling this notional. 0 sizes by top of book only. Default 10 000.
    */
   notional?: number
+  /**
+   * Minimum time (ms) between two `updated` events of one opportunity; a change of venue is always
+   * reported and the opportunity itself stays current. Default 0: every change.
+   */
+  opportunityUpdateIntervalMs?: number
   /** Quotes treated as equivalent, e.g. `['USD=USDT']` or `[{ quote: 'USD', as: 'USDT', basisBps: -2 }]`. Default none. */
   quoteEquivalence?: readonly (QuoteEquivalence | string)[]
   /** L2 levels kept per side per venue per symbol. Default 50. */
@@ -69,6 +74,13 @@ export function validateOptions(options: MarketViewOptions): void {
     notional,
     Number.isFinite(notional) && notional >= 0,
     '0 (top of book only) or a positive quote amount',
+  )
+  const interval = options.opportunityUpdateIntervalMs ?? 0
+  check(
+    'opportunityUpdateIntervalMs',
+    interval,
+    Number.isFinite(interval) && interval >= 0,
+    'a non-negative number of ms',
   )
   for (const [name, value, min] of [
     ['bookDepth', options.bookDepth, 1],

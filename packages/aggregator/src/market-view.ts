@@ -127,6 +127,7 @@ class MarketViewImpl implements MarketView {
         threshold: options.threshold ?? 0.001,
         hysteresis: options.hysteresis ?? 0.0005,
         notional: options.notional ?? 10_000,
+        updateIntervalMs: options.opportunityUpdateIntervalMs ?? 0,
         staleAfterMs: this.staleAfterMs,
         clock: this.cell,
       },
