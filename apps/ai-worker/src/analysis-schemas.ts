@@ -18,8 +18,8 @@ export const sentimentSchema = z.object({
 
 export const anomalySchema = z.object({
   isAnomaly: z.boolean(),
-  /** The locally computed z-score of price against its rolling mean (never the model's own). */
-  zScore: z.number(),
+  /** The locally computed z-score of price against its rolling mean (never the model's own); null until there is a baseline. */
+  zScore: z.number().nullable(),
   reason: z.string().min(1),
 })
 

@@ -146,8 +146,11 @@ export class FeatureTracker {
       }
     }
     const { zScore, midSamples, spreadRatio } = this.sampleStats(samples, now)
+    // Until the tracker has watched a whole window, the usual rate is over the time actually watched.
+    const coveredMs =
+      samples === undefined || samples.size === 0 ? 0 : Math.min(this.windowMs, now - samples.get(0, 0))
     const shortRate = shortVolume / this.shortWindowMs
-    const longRate = longVolume / this.windowMs
+    const longRate = coveredMs > 0 ? longVolume / Math.max(coveredMs, this.shortWindowMs) : 0
     return {
       symbol,
       asOf: now,
@@ -164,7 +167,8 @@ export class FeatureTracker {
       spreadBps: bbo?.spreadBps ?? null,
       spreadRatio,
       volume: shortVolume,
-      volumeRatio: longTrades >= 10 && longRate > 0 ? shortRate / longRate : null,
+      volumeRatio:
+        longTrades >= 10 && longRate > 0 && coveredMs >= 2 * this.shortWindowMs ? shortRate / longRate : null,
       tradeImbalance: shortVolume > 0 ? (2 * shortBuy - shortVolume) / shortVolume : null,
       bookImbalance: this.bookImbalance(symbol),
       venues: [...venues],

@@ -77,7 +77,7 @@ export function localAnomaly(
 ): AnomalyAnalysis {
   const { components } = anomalyScore(features, thresholds)
   const over = components.filter((component) => component.ratio >= 1)
-  const zScore = features.zScore ?? 0
+  const zScore = features.zScore
   if (over.length > 0) {
     return { isAnomaly: true, zScore, reason: `Over threshold: ${over.map(describe).join('; ')}.` }
   }
@@ -91,7 +91,7 @@ export function localAnomaly(
   return {
     isAnomaly: false,
     zScore,
-    reason: `All measures within thresholds (|z| ${Math.abs(zScore).toFixed(2)}).`,
+    reason: `All measures within thresholds (|z| ${Math.abs(features.zScore).toFixed(2)}).`,
   }
 }
 
@@ -170,5 +170,5 @@ export function localSignal(
 }
 
 function clamp01(value: number): number {
-  return value < 0 ? 0 : value > 1 ? 1 : value
+  return Math.min(1, Math.max(0, value))
 }
