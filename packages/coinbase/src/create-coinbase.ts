@@ -169,7 +169,8 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
     },
     buildUnsubscribe: (topics: readonly string[]) =>
       JSON.stringify({ type: 'unsubscribe', channels: channelsOf(topics) }),
-    onMessage: (text: string, receivedAt: number) => onFrame(text, receivedAt),
+    onMessage: (text: string, receivedAt: number, connection: PoolConnection) =>
+      onFrame(text, receivedAt, connection),
     onOpen: (connection: PoolConnection, isReconnect: boolean) => {
       if (!isReconnect) return
       // l2update has no sequence: books on this connection wait for the resubscribe's snapshot.
@@ -262,16 +263,17 @@ export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
     }
   }
 
-  function onFrame(text: string, receivedAt: number): void {
+  function onFrame(text: string, receivedAt: number, connection: PoolConnection): void {
     record(text, receivedAt)
-    // Any frame of a product proves its topics alive (quiet products still get heartbeats).
+    // Any frame of a product proves that product's topics on this connection alive: quiet products
+    // (no trades for minutes) still get heartbeats, so their ticker/matches topics never look stale.
     const at = text.indexOf('"product_id":"')
     if (at >= 0) {
       const end = text.indexOf('"', at + 14)
-      const productId = text.slice(at + 14, end)
-      const topics = liveness.get(productId)
+      const topics = liveness.get(text.slice(at + 14, end))
       if (topics !== undefined) {
         for (const topic of topics) {
+          if (!connection.topics.has(topic)) continue
           publicPool.touch(topic, receivedAt)
           privatePool?.touch(topic, receivedAt)
         }
