@@ -22,6 +22,8 @@ export interface BybitSettings extends AdapterSettings {
    * reports the drift, so it gets fixed rather than hidden.
    */
   adjustForClockDrift?: boolean
+  /** REST retries after the first attempt for 429, 5xx, timeouts and network errors. Default 3. */
+  restRetries?: number
   /** Local clock in ms (tests). Default `performance.timeOrigin + performance.now()`. */
   now?: () => number
   /** Events buffered per async iterator before the oldest are dropped. Default 10 000. */

@@ -314,6 +314,16 @@ describe('createBybit against the simulator: private stream', () => {
     expect(balance.asset.length).toBeGreaterThan(0)
   })
 
+  it('an unreachable time endpoint does not block the login', async () => {
+    sim.inject('bybit', { kind: 'rest', status: 503, count: 20, path: '/v5/market/time' })
+    const balances = record(adapter({ credentials: credentials(), restRetries: 0 }), {
+      channel: 'balances',
+      symbols: [],
+    })
+    await balances.subscription.ready
+    await balances.waitFor(isKind('balance'))
+  })
+
   it('a wrong secret fails with an AuthenticationError that rules out the clock', async () => {
     const { subscription } = record(adapter({ credentials: credentials('wrong-secret') }), {
       channel: 'orders',

@@ -101,9 +101,21 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
   const localNow = settings.now ?? nowMs
   const onRaw = settings.onRaw
 
+  if (
+    settings.restRetries !== undefined &&
+    !(Number.isInteger(settings.restRetries) && settings.restRetries >= 0)
+  ) {
+    throw new ConfigError(
+      `Bybit setting restRetries must be a whole number ≥ 0, got ${String(settings.restRetries)}.`,
+      {
+        venue: 'bybit',
+      },
+    )
+  }
   const rest = createRestClient({
     baseUrl: restBase,
     venue: 'bybit',
+    ...(settings.restRetries === undefined ? {} : { retries: settings.restRetries }),
     ...(settings.fetch === undefined ? {} : { fetch: settings.fetch }),
     ...(onRaw === undefined
       ? {}
@@ -544,7 +556,11 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
         }
       }
       sub.topics = [sub.channel === 'orders' ? 'order' : 'wallet']
-      await ensureClock()
+      if (settings.adjustForClockDrift === true) await ensureClock()
+      else {
+        // The offset only explains a refused login here; an unreachable time endpoint must not block it.
+        await ensureClock().catch(() => undefined)
+      }
       await addTopics(sub)
       return
     }
