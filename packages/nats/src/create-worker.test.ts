@@ -1,6 +1,6 @@
-import type { MarketEvent, TradeEvent } from '@tickmesh/core'
 import { jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
+import type { MarketEvent, TradeEvent } from '@tickmesh/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { connectNats } from './connect-nats'
 import { createPublisher } from './create-publisher'

@@ -53,6 +53,11 @@ export interface WorkerOptions {
    * is never delivered again; off is faster but a lost ack means one more delivery.
    */
   confirmAcks?: boolean
+  /**
+   * Called after the server confirmed the acknowledgement (with `confirmAcks`): the event is done and
+   * will never be delivered again. Commit side effects here to process each event exactly once.
+   */
+  onAcknowledged?: (event: MarketEvent, delivery: Delivery) => void
   /** Delay before a failed event is redelivered (default 1 000 ms). */
   retryDelayMs?: number
   onError?: (error: TickmeshError) => void
@@ -126,13 +131,14 @@ export function createWorker(options: WorkerOptions): Worker {
       await acknowledge(message)
       return
     }
+    const delivery: Delivery = {
+      subject: message.subject,
+      streamSequence: info.streamSequence,
+      deliveryCount: info.deliveryCount,
+      redelivered: message.redelivered,
+    }
     try {
-      await options.handler(decoded.value, {
-        subject: message.subject,
-        streamSequence: info.streamSequence,
-        deliveryCount: info.deliveryCount,
-        redelivered: message.redelivered,
-      })
+      await options.handler(decoded.value, delivery)
     } catch (error) {
       stats.failed++
       message.nak(retryDelayMs)
@@ -149,7 +155,14 @@ export function createWorker(options: WorkerOptions): Worker {
       )
       return
     }
-    if (await acknowledge(message)) stats.acknowledged++
+    if (await acknowledge(message)) {
+      stats.acknowledged++
+      try {
+        options.onAcknowledged?.(decoded.value, delivery)
+      } catch {
+        // The callback's failure is the caller's; the event is already acknowledged.
+      }
+    }
   }
 
   const acknowledge = async (message: JsMsg): Promise<boolean> => {

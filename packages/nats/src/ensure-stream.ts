@@ -1,12 +1,13 @@
 import {
   DiscardPolicy,
   type JetStreamManager,
+  jetstreamManager,
   RetentionPolicy,
   StorageType,
   type StreamConfig,
   type StreamInfo,
 } from '@nats-io/jetstream'
-import { nanos } from '@nats-io/transport-node'
+import { type NatsConnection, nanos } from '@nats-io/transport-node'
 import { ConfigError, ConnectionError } from '@tickmesh/core'
 import { DEFAULT_SUBJECT_PREFIX } from './subjects'
 
@@ -152,4 +153,29 @@ function jetStreamError(error: unknown, stream: string): ConnectionError {
       ? 'JetStream is not enabled on this server: start nats-server with -js.'
       : 'Check the server log and the account limits (nats account info).',
   })
+}
+
+/** `ensureStream` on a connection (opens the JetStream manager). */
+export async function setupStream(
+  connection: NatsConnection,
+  settings: StreamSettings = {},
+): Promise<StreamInfo> {
+  let jsm: JetStreamManager
+  try {
+    jsm = await jetstreamManager(connection)
+  } catch (error) {
+    throw jetStreamError(error, settings.name ?? DEFAULT_STREAM_NAME)
+  }
+  return ensureStream(jsm, settings)
+}
+
+/** Stored messages per subject matching `subjectFilter` (e.g. `tickmesh.trade.>`). */
+export async function countStoredBySubject(
+  connection: NatsConnection,
+  subjectFilter: string,
+  stream: string = DEFAULT_STREAM_NAME,
+): Promise<Record<string, number>> {
+  const jsm = await jetstreamManager(connection)
+  const info = await jsm.streams.info(stream, { subjects_filter: subjectFilter })
+  return { ...info.state.subjects }
 }

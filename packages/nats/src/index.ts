@@ -17,7 +17,14 @@ export type { EventCodec } from './event-codec'
 // --- connection and stream
 export { connectNats, parseNatsUrl, redactNatsUrl } from './connect-nats'
 export type { ConnectNatsOptions } from './connect-nats'
-export { DEFAULT_STREAM_NAME, ensureStream, resolveStreamSettings } from './ensure-stream'
+export type { NatsConnection } from '@nats-io/transport-node'
+export {
+  DEFAULT_STREAM_NAME,
+  countStoredBySubject,
+  ensureStream,
+  resolveStreamSettings,
+  setupStream,
+} from './ensure-stream'
 export type { ResolvedStreamSettings, StreamSettings } from './ensure-stream'
 
 // --- publishing
@@ -33,3 +40,9 @@ export type { EventSubscription, ReadFrom, SubscribeEventsOptions } from './subs
 // --- test harness
 export { startNatsServer } from './test-support/start-nats-server'
 export type { NatsServerHandle, StartNatsServerOptions } from './test-support/start-nats-server'
+
+// --- collecting
+export { DEFAULT_COLLECT_CHANNELS, assignmentsOf, createCollector } from './create-collector'
+export type { Assignment, Collector, CollectorOptions } from './create-collector'
+export { parseShard, shardOf } from './shard'
+export type { ShardSpec } from './shard'

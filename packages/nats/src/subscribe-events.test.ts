@@ -1,6 +1,6 @@
-import type { MarketEvent } from '@tickmesh/core'
 import { jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
+import type { MarketEvent } from '@tickmesh/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { connectNats } from './connect-nats'
 import { createPublisher, type Publisher } from './create-publisher'
@@ -62,7 +62,11 @@ describe('subscribeEvents', () => {
       publisher.publish(tradeEvent(id, 'SOL/USDT'))
     }
     expect(await publisher.flush()).toBe(true)
-    const subscription = subscribeEvents(connection, { kinds: ['trade'], symbols: ['BTC/USDT', 'SOL/USDT'] }, { from: 'all' })
+    const subscription = subscribeEvents(
+      connection,
+      { kinds: ['trade'], symbols: ['BTC/USDT', 'SOL/USDT'] },
+      { from: 'all' },
+    )
     const events = await take(subscription, 6)
     expect(events.map((event) => (event.kind === 'trade' ? `${event.symbol}#${event.id}` : ''))).toEqual([
       'BTC/USDT#1',

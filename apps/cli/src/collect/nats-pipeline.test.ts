@@ -138,7 +138,8 @@ describe('collect → NATS JetStream → worker group', () => {
     const truth = new Set<string>()
     for (const venue of VENUES) {
       for (const symbol of SYMBOLS) {
-        for (const trade of sim.trueTrades(venue, symbol, 'spot')) truth.add(`${venue}:${symbol}:${venueTradeId(venue, trade.id)}`)
+        for (const trade of sim.trueTrades(venue, symbol, 'spot'))
+          truth.add(`${venue}:${symbol}:${venueTradeId(venue, trade.id)}`)
       }
     }
     expect(truth.size).toBeGreaterThan(100)
