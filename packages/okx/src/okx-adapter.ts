@@ -201,6 +201,12 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
     }
   }
 
+  /** A connection's status goes to the subscriptions that use that connection group only. */
+  function emitConnectionStatus(event: MarketEvent, uses: (subscription: OkxSubscription) => boolean): void {
+    all.push(event)
+    for (const subscription of subscriptions) if (uses(subscription)) subscription.deliver(event)
+  }
+
   const processor = createOkxFrameProcessor({
     emit,
     restUrl,
@@ -345,7 +351,9 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
             `connection lost (${change.reason}); resyncing after reconnect`,
           )
         }
-        emit(statusEvent(change))
+        emitConnectionStatus(statusEvent(change), (subscription) =>
+          subscription.topics.some((topic) => topicPool.get(topic) === name),
+        )
       },
       onError: (error) => emitError(error),
     }
@@ -394,7 +402,11 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
         }
         processor.push(text, 'spot', receivedAt)
       },
-      onStatus: (change) => emit(statusEvent(change)),
+      onStatus: (change) =>
+        emitConnectionStatus(statusEvent(change), (subscription) => {
+          const channel = subscription.request.channel
+          return channel === 'orders' || channel === 'balances'
+        }),
       onError: emitError,
       onAuthFailed: () => {
         privateStream = null
