@@ -874,6 +874,8 @@ class OkxVenue implements VenueModule {
         () => {
           const now = Date.now()
           for (const connection of this.okxConnections) {
+            // A stalled connection stays open and silent: that is the fault being simulated.
+            if (connection.outbound.isStalled) continue
             if (now - connection.lastSentAt >= idleMs)
               connection.outbound.close(4004, 'No data received in 30s.')
           }
