@@ -209,20 +209,38 @@ describe('createBinance against the simulator: order books', () => {
     await expectBookMatchesTruth('SOL/USDT', 'SOLUSDT', 'spot', 10)
   })
 
-  it('moves to a new connection on serverShutdown and keeps streaming', async () => {
-    const binance = start()
+  it('on serverShutdown opens the replacement before leaving: no resync, no missed trade, book still exact', async () => {
+    const raw: RawItem[] = []
+    const binance = start({ onRaw: (item) => raw.push(item) })
     const received: MarketEvent[] = []
     await binance.subscribe(
       { channel: 'trades', symbols: ['BTC/USDT'] },
       { onEvent: (event) => received.push(event) },
     ).ready
+    await binance.subscribe({ channel: 'book', symbols: ['BTC/USDT'], depth: 10 }).ready
+    await until(() => events.find((event) => event.kind === 'book'))
     sim.inject('binance', { kind: 'plannedDisconnect' })
-    const status = await until(() =>
-      events.find((event) => event.kind === 'status' && event.state === 'reconnecting'),
-    )
-    expect(status).toMatchObject({ reason: expect.stringContaining('serverShutdown') })
+    // The simulator closes the old connection 600 ms later (timeScale 0.01); by then the new one serves.
+    const opens = () =>
+      events.filter((event) => event.kind === 'status' && event.state === 'open' && event.symbol === null)
+    const opensBefore = opens().length
+    await until(() => (opens().length > opensBefore ? true : undefined))
+    await until(() => (sim.module('binance').connectionCount === 1 ? true : undefined))
     const after = received.length
-    await until(() => (received.slice(after).some((event) => event.kind === 'trade') ? true : undefined))
+    await until(() =>
+      received.slice(after).filter((event) => event.kind === 'trade').length >= 3 ? true : undefined,
+    )
+    const states = events
+      .filter((event) => event.kind === 'status')
+      .map((event) => event.kind === 'status' && event.state)
+    expect(states).not.toContain('reconnecting')
+    expect(states).not.toContain('resyncing')
+    const ids = received
+      .filter((event) => event.kind === 'trade')
+      .map((event) => Number(event.kind === 'trade' && event.id))
+    for (let index = 1; index < ids.length; index++) expect(ids[index]).toBe((ids[index - 1] as number) + 1)
+    expect(raw.filter((item) => item.kind === 'rest' && item.url.includes('/depth')).length).toBe(1)
+    await expectBookMatchesTruth('BTC/USDT', 'BTCUSDT', 'spot', 10)
   })
 
   it('retries a failing snapshot (REST 500) for that symbol only', async () => {

@@ -2,6 +2,7 @@ import type {
   Instrument,
   Market,
   MarketEvent,
+  PoolConnection,
   RestClient,
   SocketStatusChange,
   SubscribeRequest,
@@ -106,7 +107,13 @@ export function createBinance(settings: BinanceSettings = {}): VenueAdapter {
   const subscriptions = new Set<SubscriptionState>()
   const routes = new Map<string, Set<SubscriptionState>>()
   const topicRefs = new Map<string, number>()
-  const pools = new Map<Market, TopicPool>()
+  /** Pools per market; the last one takes new topics (earlier ones are handing over after serverShutdown). */
+  const pools = new Map<Market, TopicPool[]>()
+  /** `market|topic` → the pool the topic lives on. */
+  const topicOwner = new Map<string, TopicPool>()
+  /** Connections whose topics moved to a replacement: their frames and status are ignored. */
+  const retiring = new WeakSet<PoolConnection>()
+  const handingOver = new WeakSet<PoolConnection>()
   let userData: BinanceUserDataStream | null = null
   let userDataReady: Promise<void> | null = null
   let nextId = 0
@@ -220,9 +227,57 @@ export function createBinance(settings: BinanceSettings = {}): VenueAdapter {
     }
   }
 
-  function poolOf(market: 'spot' | 'linear'): TopicPool {
-    const pool = pools.get(market)
-    if (pool) return pool
+  function currentPool(market: 'spot' | 'linear'): TopicPool {
+    const list = pools.get(market)
+    return list?.[list.length - 1] ?? createPool(market)
+  }
+
+  /** Closes a pool that is no longer current once no topic lives on it. */
+  function retireIfEmpty(market: Market, pool: TopicPool): void {
+    const list = pools.get(market)
+    if (!list || list[list.length - 1] === pool) return
+    for (const owner of topicOwner.values()) if (owner === pool) return
+    list.splice(list.indexOf(pool), 1)
+    void pool.close()
+  }
+
+  /**
+   * `serverShutdown`: subscribe the connection's streams on a new connection first, then drop the old
+   * one, so nothing is missed (books keep their sequence; duplicates in the overlap are skipped by the
+   * book and trade id rules). If the replacement fails, the old connection reconnects instead.
+   */
+  function handOver(market: 'spot' | 'linear', pool: TopicPool, connection: PoolConnection): void {
+    if (closed || handingOver.has(connection) || retiring.has(connection)) return
+    const topics = [...connection.topics]
+    if (topics.length === 0) return
+    handingOver.add(connection)
+    const next = createPool(market)
+    for (const topic of topics) topicOwner.set(`${market}|${topic}`, next)
+    next
+      .add(topics)
+      .then(
+        () => {
+          retiring.add(connection)
+          const still = topics.filter((topic) => topicOwner.get(`${market}|${topic}`) === next)
+          return pool.remove(still.length > 0 ? still : topics)
+        },
+        (error: unknown) => {
+          for (const topic of topics) {
+            if (topicOwner.get(`${market}|${topic}`) === next) topicOwner.set(`${market}|${topic}`, pool)
+          }
+          void next.remove(topics).catch(() => {})
+          connection.reconnect('Binance announced serverShutdown; the replacement connection failed')
+          route(errorEvent(market, error as TickmeshError))
+        },
+      )
+      .catch((error: unknown) => route(errorEvent(market, error as TickmeshError)))
+      .finally(() => {
+        handingOver.delete(connection)
+        retireIfEmpty(market, pool)
+      })
+  }
+
+  function createPool(market: 'spot' | 'linear'): TopicPool {
     const created: TopicPool = createTopicPool({
       label: `binance-${market}`,
       urls: endpoints.streamUrls[market],
@@ -243,7 +298,7 @@ export function createBinance(settings: BinanceSettings = {}): VenueAdapter {
         `{"method":"UNSUBSCRIBE","params":${JSON.stringify(topics)},"id":${Number(requestId)}}`,
       parseControl: parseBinanceControl,
       onOpen: (connection, isReconnect) => {
-        if (!isReconnect) return
+        if (!isReconnect || retiring.has(connection)) return
         // The diffs missed while disconnected are gone: every book on this connection resyncs.
         for (const topic of connection.topics) {
           const at = topic.indexOf('@depth')
@@ -256,29 +311,33 @@ export function createBinance(settings: BinanceSettings = {}): VenueAdapter {
         }
       },
       onMessage: (text, receivedAt, connection) => {
+        if (retiring.has(connection)) return
         onRaw?.({ kind: 'ws', venue: 'binance', market, url: connection.url, data: text, receivedAt })
         if (text.startsWith('{"stream":"')) {
           const end = text.indexOf('"', 11)
           if (end > 11 && text.charCodeAt(11) !== 33 /* ! */) created.touch(text.slice(11, end), receivedAt)
         }
         if (isBinanceServerShutdown(text)) {
-          settings.logger?.info('Binance announced serverShutdown; reconnecting', {
+          settings.logger?.info('Binance announced serverShutdown; moving to a new connection', {
             market,
             url: connection.url,
           })
-          // Planned maintenance: move now, while the old connection still delivers; the pool replays topics.
-          connection.reconnect('Binance announced serverShutdown')
+          handOver(market, created, connection)
           return
         }
         processor.push(text, market, receivedAt)
       },
-      onStatus: (change) => connectionStatus(market, change, false),
+      onStatus: (change, connection) => {
+        if (!retiring.has(connection)) connectionStatus(market, change, false)
+      },
       onError: (error) => {
         settings.logger?.warn(error.shortMessage, { market, code: error.code })
         route(errorEvent(market, error))
       },
     })
-    pools.set(market, created)
+    const list = pools.get(market)
+    if (list) list.push(created)
+    else pools.set(market, [created])
     return created
   }
 
@@ -358,7 +417,11 @@ export function createBinance(settings: BinanceSettings = {}): VenueAdapter {
       if (request.channel === 'book')
         processor.setBookDepth(market, venueSymbol, maxBookDepth(market, symbol))
     }
-    if (fresh.length > 0) await poolOf(market).add(fresh)
+    if (fresh.length > 0) {
+      const pool = currentPool(market)
+      for (const topic of fresh) topicOwner.set(`${market}|${topic}`, pool)
+      await pool.add(fresh)
+    }
   }
 
   function maxBookDepth(market: Market, symbol: string): number {
@@ -426,7 +489,7 @@ export function createBinance(settings: BinanceSettings = {}): VenueAdapter {
       set?.delete(state)
       if (set?.size === 0) routes.delete(key)
     }
-    const gone: string[] = []
+    const gone = new Map<TopicPool, string[]>()
     for (const topic of state.topics) {
       const refKey = `${state.market}|${topic}`
       const count = (topicRefs.get(refKey) ?? 1) - 1
@@ -435,7 +498,13 @@ export function createBinance(settings: BinanceSettings = {}): VenueAdapter {
         continue
       }
       topicRefs.delete(refKey)
-      gone.push(topic)
+      const owner = topicOwner.get(refKey)
+      topicOwner.delete(refKey)
+      if (owner) {
+        const list = gone.get(owner)
+        if (list) list.push(topic)
+        else gone.set(owner, [topic])
+      }
       const at = topic.indexOf('@')
       const venueSymbol = topic.slice(0, at).toUpperCase()
       if (topic.endsWith('@depth@100ms')) processor.forget(state.market, venueSymbol)
@@ -444,11 +513,17 @@ export function createBinance(settings: BinanceSettings = {}): VenueAdapter {
     state.routes = []
     state.topics = []
     state.stream.close()
-    const pool = pools.get(state.market)
-    if (gone.length === 0 || !pool || closed) return Promise.resolve()
-    return pool.remove(gone).catch((error: unknown) => {
-      route(errorEvent(state.market, error as TickmeshError))
-    })
+    if (gone.size === 0 || closed) return Promise.resolve()
+    const removals: Promise<void>[] = []
+    for (const [pool, topics] of gone) {
+      removals.push(
+        pool
+          .remove(topics)
+          .catch((error: unknown) => route(errorEvent(state.market, error as TickmeshError)))
+          .finally(() => retireIfEmpty(state.market, pool)),
+      )
+    }
+    return Promise.all(removals).then(() => undefined)
   }
 
   return {
@@ -525,8 +600,9 @@ export function createBinance(settings: BinanceSettings = {}): VenueAdapter {
       processor.close()
       clock.stop()
       const closing: Promise<void>[] = []
-      for (const pool of pools.values()) closing.push(pool.close())
+      for (const list of pools.values()) for (const pool of list) closing.push(pool.close())
       pools.clear()
+      topicOwner.clear()
       if (userData) closing.push(userData.close())
       userData = null
       await Promise.allSettled(closing)
