@@ -17,15 +17,11 @@ import type {
   VenueModuleOptions,
 } from '../../sim-types'
 import { OKX_SIM_CREDENTIALS, verifyOkxLogin } from './okx-sim-auth'
+import { diffWindow, resetWindow } from './okx-sim-book-window'
 import { CandleBuilder, candleSpecOf } from './okx-sim-candles'
-import {
-  contractValueOf,
-  type OkxWireLevel,
-  okxChecksumString,
-  okxLevels,
-  okxPx,
-  okxSz,
-} from './okx-sim-format'
+import { type OkxWireLevel, okxChecksumString, okxLevels, okxPx, okxSz } from './okx-sim-format'
+import { okxBboFrame, okxBooks5Frame, okxTickerFrame } from './okx-sim-market-frames'
+import { okxAccountFrame, okxOrderFrame } from './okx-sim-private-frames'
 import { handleOkxRest } from './okx-sim-rest'
 
 export { OKX_SIM_CREDENTIALS, okxLoginSign, verifyOkxLogin } from './okx-sim-auth'
@@ -437,7 +433,7 @@ class OkxVenue implements VenueModule {
     if (typeof arg.ccy === 'string') echo.ccy = arg.ccy
     connection.subscriptions.set(channel, { channel, instId: '', arg: echo })
     this.sendAck(connection, 'subscribe', requestId, echo)
-    if (channel === 'account') this.sendAccount(connection)
+    if (channel === 'account') connection.send(okxAccountFrame(this.options.market, connection.privateStep))
   }
 
   private unsubscribe(connection: OkxConnection, requestId: string | null, arg: unknown, text: string): void {
@@ -556,13 +552,13 @@ class OkxVenue implements VenueModule {
         return
       }
       case 'books5':
-        connection.send(this.top5Frame(stream))
+        connection.send(okxBooks5Frame(this.options.market, stream.instrument, stream.seqId))
         return
       case 'bbo-tbt':
-        connection.send(this.bboFrame(stream))
+        connection.send(okxBboFrame(this.options.market, stream.instrument, stream.seqId))
         return
       case 'tickers':
-        connection.send(this.tickerFrame(stream))
+        connection.send(okxTickerFrame(this.options.market, stream.instrument))
         return
       default: {
         const builder = stream.candles.get(channel)
@@ -614,7 +610,7 @@ class OkxVenue implements VenueModule {
     if (hasChanges) {
       const books5 = this.subscribers.get(`books5:${instId}`)
       if (books5 && books5.size > 0) {
-        const frame = this.top5Frame(stream)
+        const frame = okxBooks5Frame(this.options.market, stream.instrument, stream.seqId)
         if (frame !== stream.lastTop5) {
           stream.lastTop5 = frame
           for (const connection of books5) connection.send(frame)
@@ -622,7 +618,7 @@ class OkxVenue implements VenueModule {
       }
       const bbo = this.subscribers.get(`bbo-tbt:${instId}`)
       if (bbo && bbo.size > 0) {
-        const frame = this.bboFrame(stream)
+        const frame = okxBboFrame(this.options.market, stream.instrument, stream.seqId)
         if (frame !== stream.lastBbo) {
           stream.lastBbo = frame
           for (const connection of bbo) connection.send(frame)
@@ -633,7 +629,7 @@ class OkxVenue implements VenueModule {
       stream.tickerDirty = false
       const tickers = this.subscribers.get(`tickers:${instId}`)
       if (tickers && tickers.size > 0) {
-        const frame = this.tickerFrame(stream)
+        const frame = okxTickerFrame(this.options.market, stream.instrument)
         for (const connection of tickers) connection.send(frame)
       }
     }
@@ -671,79 +667,6 @@ class OkxVenue implements VenueModule {
     for (const connection of subscribers) connection.send(frame)
   }
 
-  private top5Frame(stream: InstrumentStream): string {
-    const instrument = stream.instrument
-    const book = this.options.market.book(instrument, 5)
-    return JSON.stringify({
-      arg: { channel: 'books5', instId: instrument.venueSymbol },
-      data: [
-        {
-          asks: okxLevels(instrument, book.asks),
-          bids: okxLevels(instrument, book.bids),
-          instId: instrument.venueSymbol,
-          ts: String(this.options.market.now()),
-          seqId: stream.seqId,
-        },
-      ],
-    })
-  }
-
-  private bboFrame(stream: InstrumentStream): string {
-    const instrument = stream.instrument
-    const book = this.options.market.book(instrument, 1)
-    return JSON.stringify({
-      arg: { channel: 'bbo-tbt', instId: instrument.venueSymbol },
-      data: [
-        {
-          asks: okxLevels(instrument, book.asks),
-          bids: okxLevels(instrument, book.bids),
-          ts: String(this.options.market.now()),
-          seqId: stream.seqId,
-        },
-      ],
-    })
-  }
-
-  private tickerFrame(stream: InstrumentStream): string {
-    const instrument = stream.instrument
-    const market = this.options.market
-    const stats = market.stats24h(instrument)
-    const book = market.book(instrument, 1)
-    const trades = market.trades(instrument)
-    const lastTrade = trades[trades.length - 1]
-    const bid = book.bids[0]
-    const ask = book.asks[0]
-    const isSpot = instrument.market === 'spot'
-    const baseVolume = stats.baseVolumeLots * instrument.lotSize * contractValueOf(instrument)
-    const baseText = baseVolume.toFixed(8).replace(/\.?0+$/, '') || '0'
-    const quoteText = stats.quoteVolume.toFixed(4).replace(/\.?0+$/, '') || '0'
-    const open = okxPx(instrument, stats.openTicks)
-    return JSON.stringify({
-      arg: { channel: 'tickers', instId: instrument.venueSymbol },
-      data: [
-        {
-          instType: isSpot ? 'SPOT' : 'SWAP',
-          instId: instrument.venueSymbol,
-          last: okxPx(instrument, stats.lastTicks),
-          lastSz: lastTrade ? okxSz(instrument, lastTrade.sizeLots) : '0',
-          askPx: ask ? okxPx(instrument, ask[0]) : '',
-          askSz: ask ? okxSz(instrument, ask[1]) : '',
-          bidPx: bid ? okxPx(instrument, bid[0]) : '',
-          bidSz: bid ? okxSz(instrument, bid[1]) : '',
-          open24h: open,
-          high24h: okxPx(instrument, stats.highTicks),
-          low24h: okxPx(instrument, stats.lowTicks),
-          // SPOT: volCcy24h is quote, vol24h base. SWAP: volCcy24h is base, vol24h contracts.
-          volCcy24h: isSpot ? quoteText : baseText,
-          vol24h: isSpot ? baseText : okxSz(instrument, stats.baseVolumeLots),
-          sodUtc0: open,
-          sodUtc8: open,
-          ts: String(market.now()),
-        },
-      ],
-    })
-  }
-
   private broadcast(channel: string, instId: string, frame: string): void {
     const subscribers = this.subscribers.get(`${channel}:${instId}`)
     if (!subscribers) return
@@ -759,102 +682,13 @@ class OkxVenue implements VenueModule {
       const account = connection.subscriptions.has('account')
       if (!orders && !account) continue
       const step = connection.privateStep++ % 3
-      if (orders) connection.send(this.orderFrame(connection, step))
-      if (account) this.sendAccount(connection)
+      if (orders) {
+        const orderNumber = step === 0 ? this.nextOrderId++ : this.nextOrderId - 1
+        const arg = connection.subscriptions.get('orders')?.arg ?? { channel: 'orders' }
+        connection.send(okxOrderFrame(this.options.market, arg, step, orderNumber))
+      }
+      if (account) connection.send(okxAccountFrame(this.options.market, connection.privateStep))
     }
-  }
-
-  private orderFrame(connection: OkxConnection, step: number): string {
-    const instrument = this.options.market
-      .instruments('okx')
-      .find((candidate) => candidate.market === 'spot')!
-    const ordId = String(900_000_000 + (step === 0 ? this.nextOrderId++ : this.nextOrderId - 1))
-    const book = this.options.market.book(instrument, 1)
-    const priceTicks = book.bids[0]?.[0] ?? 1
-    const px = okxPx(instrument, priceTicks)
-    const sizeLots = 1000
-    const filledLots = step === 0 ? 0 : step === 1 ? sizeLots / 2 : sizeLots
-    const now = String(this.options.market.now())
-    const subscription = connection.subscriptions.get('orders')
-    return JSON.stringify({
-      arg: { ...subscription?.arg, uid: '77777' },
-      data: [
-        {
-          instType: 'SPOT',
-          instId: instrument.venueSymbol,
-          ccy: '',
-          ordId,
-          clOrdId: `sim${ordId}`,
-          tag: '',
-          px,
-          sz: okxSz(instrument, sizeLots),
-          notionalUsd: '',
-          ordType: 'limit',
-          side: 'buy',
-          posSide: 'net',
-          tdMode: 'cash',
-          fillPx: step === 0 ? '' : px,
-          tradeId: step === 0 ? '' : String(ordId + step),
-          fillSz: step === 0 ? '0' : okxSz(instrument, sizeLots / 2),
-          fillTime: step === 0 ? '' : now,
-          state: step === 0 ? 'live' : step === 1 ? 'partially_filled' : 'filled',
-          accFillSz: okxSz(instrument, filledLots),
-          avgPx: step === 0 ? '' : px,
-          fee: '0',
-          feeCcy: instrument.base,
-          cTime: now,
-          uTime: now,
-          reqId: '',
-          amendResult: '',
-          code: '0',
-          msg: '',
-        },
-      ],
-    })
-  }
-
-  private sendAccount(connection: OkxConnection): void {
-    const now = String(this.options.market.now())
-    const step = connection.privateStep
-    const details = [
-      { ccy: 'USDT', availBal: String(10_000 - step), frozenBal: String(step % 3), cashBal: String(10_000) },
-      {
-        ccy: 'BTC',
-        availBal: (0.5 + step * 0.001).toFixed(8),
-        frozenBal: '0',
-        cashBal: (0.5 + step * 0.001).toFixed(8),
-      },
-    ].map((detail) => ({
-      availBal: detail.availBal,
-      availEq: detail.availBal,
-      cashBal: detail.cashBal,
-      ccy: detail.ccy,
-      disEq: '',
-      eq: detail.cashBal,
-      eqUsd: '',
-      frozenBal: detail.frozenBal,
-      ordFrozen: detail.frozenBal,
-      uTime: now,
-    }))
-    connection.send(
-      JSON.stringify({
-        arg: { channel: 'account', uid: '77777' },
-        data: [
-          {
-            uTime: now,
-            totalEq: '',
-            isoEq: '',
-            adjEq: '',
-            ordFroz: '',
-            imr: '',
-            mmr: '',
-            notionalUsd: '',
-            mgnRatio: '',
-            details,
-          },
-        ],
-      }),
-    )
   }
 
   // --- timers
@@ -913,24 +747,6 @@ class OkxVenue implements VenueModule {
     }
     return result
   }
-}
-
-/** Changes from the pushed window to the new top levels (removed levels get size 0), best first. */
-function diffWindow(view: Map<number, number>, levels: readonly SimLevel[], order: 1 | -1): SimLevel[] {
-  const changes: SimLevel[] = []
-  const seen = new Set<number>()
-  for (const [price, size] of levels) {
-    seen.add(price)
-    if (view.get(price) !== size) changes.push([price, size])
-  }
-  for (const price of view.keys()) if (!seen.has(price)) changes.push([price, 0])
-  resetWindow(view, levels)
-  return changes.sort((a, b) => order * (a[0] - b[0]))
-}
-
-function resetWindow(view: Map<number, number>, levels: readonly SimLevel[]): void {
-  view.clear()
-  for (const [price, size] of levels) view.set(price, size)
 }
 
 /** The OKX venue module for the simulator's shared server. */
