@@ -228,6 +228,17 @@ describe('okx simulator: public WebSocket protocol', () => {
     expect(invalid).toMatchObject({ event: 'error', code: '60012', msg: `Invalid request: ${bad}` })
   })
 
+  it('limits subscribe/unsubscribe/login ops to 480 per connection per hour (60014)', async () => {
+    await start()
+    const client = await connect('/ws/v5/public')
+    for (let i = 0; i < 481; i++) {
+      client.send({ id: `r${i}`, op: 'unsubscribe', args: [{ channel: 'tickers', instId: 'BTC-USDT' }] })
+    }
+    const refused = JSON.parse(await client.waitFor(has('60014')))
+    expect(refused).toMatchObject({ id: 'r480', event: 'error', code: '60014' })
+    expect(client.frames.filter((frame) => frame.includes('"event":"unsubscribe"'))).toHaveLength(480)
+  })
+
   it('answers the text ping with pong and closes an idle connection with 4004', async () => {
     await start({ timeScale: 0.01 })
     const client = await connect('/ws/v5/public')
