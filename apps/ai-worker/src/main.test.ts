@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { connectNats, startNatsServer } from '@tickmesh/nats'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AnalysisRecord } from './analysis-record'
 import { main } from './main'
@@ -219,6 +220,41 @@ describe('tickmesh-ai main', () => {
       .map((line) => JSON.parse(line) as OutputRecord)
     expect(analyses(records).length).toBeGreaterThanOrEqual(6)
     expect(records.at(-1)!.type).toBe('summary')
+  }, 60_000)
+
+  it('--publish sends each record to NATS under tickmesh.analysis.<kind>.<symbol>', async () => {
+    const nats = await startNatsServer()
+    const listener = await connectNats(nats.url)
+    try {
+      const subjects: string[] = []
+      const bodies: OutputRecord[] = []
+      const subscription = listener.subscribe('tickmesh.analysis.>')
+      void (async () => {
+        for await (const message of subscription) {
+          subjects.push(message.subject)
+          bodies.push(JSON.parse(message.string()) as OutputRecord)
+        }
+      })()
+      await listener.flush()
+      const run = await runUntil(
+        [...SIM, '--digest-every', '1s', '--publish', nats.url],
+        {},
+        () => subjects.length >= 6,
+      )
+      expect(run.code).toBe(0)
+      expect(run.stderr).toContain(`publishing to ${nats.url}`)
+      await listener.flush()
+      expect(subjects).toEqual(
+        expect.arrayContaining(['tickmesh.analysis.sentiment.BTC-USDT', 'tickmesh.analysis.signal.ETH-USDT']),
+      )
+      const first = bodies.find((body) => body.type === 'analysis') as AnalysisRecord
+      expect(subjects[bodies.indexOf(first)]).toBe(
+        `tickmesh.analysis.${first.kind}.${first.symbol.replace('/', '-')}`,
+      )
+    } finally {
+      await listener.close()
+      await nats.stop()
+    }
   }, 60_000)
 
   it('refuses bad settings with exit code 2 and a hint, opening nothing', async () => {

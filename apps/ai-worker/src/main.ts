@@ -1,5 +1,6 @@
 import { TickmeshError } from '@tickmesh/core'
 import { Command, CommanderError } from 'commander'
+import { AnalysisPublisher } from './analysis-publisher'
 import { AnalysisWorker } from './analysis-worker'
 import type { Analyst } from './analyst'
 import { LocalAnalyst } from './analyst'
@@ -65,6 +66,7 @@ function buildProgram(io: WorkerIo): Command {
     .option('--max-output-tokens <n>', 'answer length cap (default 1000)')
     .option('--structured-outputs', 'send the JSON schema as response_format (gateways that support it)')
     .option('--out <file>', 'append NDJSON to a file instead of stdout')
+    .option('--publish <url>', 'also publish records to NATS, e.g. nats://127.0.0.1:4222')
     .option('--duration <time>', 'stop after this long')
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -101,10 +103,12 @@ async function run(config: WorkerConfig, io: WorkerIo): Promise<number> {
   const useModel = !config.local && (config.dryRun || config.apiKey !== null)
   const budget = useModel ? new DailyBudget(config.budgetUsd) : null
   const ledger = new CostLedger(budget)
+  const publisher = config.publish === undefined ? null : await AnalysisPublisher.connect(config.publish)
   const writer = new NdjsonWriter(config.out === undefined ? io.stdout : { path: config.out })
   const emit = (record: OutputRecord): void => {
     if (record.type === 'analysis') ledger.recordAnalysis(record)
     writer.write(record)
+    publisher?.publish(record)
   }
   const notice = (code: string, message: string): void => {
     io.stderr.write(`tickmesh-ai: ${message}\n`)
@@ -149,6 +153,7 @@ async function run(config: WorkerConfig, io: WorkerIo): Promise<number> {
     })
   } catch (error) {
     gateway?.close()
+    await publisher?.close()
     await writer.close()
     throw error
   }
@@ -178,13 +183,14 @@ async function run(config: WorkerConfig, io: WorkerIo): Promise<number> {
   io.stderr.write(
     `tickmesh-ai: ${config.symbols.join(', ')} from ${source.description} with ${analystLine}; digest every ${
       config.digestEveryMs > 0 ? formatDuration(config.digestEveryMs) : 'never'
-    }\n`,
+    }${publisher === null ? '' : `; publishing to ${publisher.description}`}\n`,
   )
 
   const writeSummary = (): void => {
     const summary = ledger.summary()
     io.stderr.write(`${formatSummary(summary)}\n`)
     writer.write(summary)
+    publisher?.publish(summary)
   }
 
   let stop: () => void = () => undefined
@@ -220,6 +226,7 @@ async function run(config: WorkerConfig, io: WorkerIo): Promise<number> {
     unsubscribe()
     await source.close()
     writeSummary()
+    await publisher?.close()
   }
   const writeError = await writer.close()
   if (writeError !== null) {

@@ -37,6 +37,8 @@ export interface WorkerConfig {
   maxOutputTokens: number
   structuredOutputs: boolean
   out: string | undefined
+  /** Also publish every record to NATS (`tickmesh.analysis.<kind>.<symbol>`). */
+  publish: string | undefined
   durationMs: number | undefined
 }
 
@@ -66,6 +68,7 @@ export interface RawFlags {
   maxOutputTokens?: string
   structuredOutputs?: boolean
   out?: string
+  publish?: string
   duration?: string
 }
 
@@ -91,6 +94,7 @@ export const configFileSchema = z
     structuredOutputs: z.boolean(),
     venues: z.array(z.string()),
     out: z.string(),
+    publish: z.string(),
   })
   .partial()
   .strict()
@@ -228,6 +232,7 @@ export function resolveConfig(
         : (file.maxOutputTokens ?? 1_000),
     structuredOutputs: flags.structuredOutputs ?? file.structuredOutputs ?? false,
     out: flags.out ?? file.out,
+    publish: flags.publish ?? file.publish,
     durationMs: flags.duration === undefined ? undefined : parseDuration(flags.duration, '--duration'),
   }
 }
