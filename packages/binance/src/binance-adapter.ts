@@ -372,6 +372,13 @@ export function createBinance(settings: BinanceSettings = {}): VenueAdapter {
         hint: 'Pass symbols: ["BTC/USDT"].',
       })
     }
+    if (request.channel === 'book' && (!Number.isInteger(state.depth) || state.depth < 1)) {
+      throw new ConfigError(`Book depth must be a positive integer, got ${String(state.depth)}.`, {
+        venue: 'binance',
+        hint: 'Pass depth: 20 (levels per side), or leave it out for the default.',
+        details: { depth: state.depth },
+      })
+    }
     for (const symbol of request.symbols) assertUnifiedSymbol(symbol, market, 'binance')
     const table = await instruments.load(market)
     const venueSymbols: string[] = []
@@ -470,6 +477,8 @@ export function createBinance(settings: BinanceSettings = {}): VenueAdapter {
         },
       })
       userData = stream
+      // Keeps the offset fresh for re-authentication after reconnects (shares the first measurement).
+      if (settings.syncClock ?? true) clock.start()
       userDataReady = stream.start().catch(async (error: unknown) => {
         // The next private subscription starts over (e.g. after fixing the clock).
         userData = null

@@ -50,6 +50,16 @@ describe('resolveBinanceEndpoints', () => {
   })
 })
 
+describe('createBinance: request validation', () => {
+  it('refuses a book depth that is not a positive integer', async () => {
+    const binance = createBinance({ wsUrl: 'ws://127.0.0.1:1', restUrl: 'http://127.0.0.1:1' })
+    await expect(
+      binance.subscribe({ channel: 'book', symbols: ['BTC/USDT'], depth: 0 }).ready,
+    ).rejects.toBeInstanceOf(ConfigError)
+    await binance.close()
+  })
+})
+
 describe('createBinance: private channel preconditions', () => {
   it('needs credentials, and the spot market', async () => {
     const binance = createBinance({ wsUrl: 'ws://127.0.0.1:1', restUrl: 'http://127.0.0.1:1' })
