@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { registerArb } from './commands/arb'
 import { registerBook } from './commands/book'
+import { registerCollect } from './commands/collect'
 import { registerLatency } from './commands/latency'
 import { registerRecord } from './commands/record'
 import { registerReplay } from './commands/replay'
@@ -25,6 +26,7 @@ const COMMANDS: readonly CommandRegistrar[] = [
   registerReplay,
   registerSim,
   registerLatency,
+  registerCollect,
 ]
 
 /** Builds the commander program; nothing runs until it is parsed. */

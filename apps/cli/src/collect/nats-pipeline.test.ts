@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createBinance } from '@tickmesh/binance'
 import { createBybit } from '@tickmesh/bybit'
-import type { MarketEvent, TradeEvent, VenueAdapter, VenueId } from '@tickmesh/core'
+import type { TradeEvent, VenueAdapter, VenueId } from '@tickmesh/core'
 import {
   type Collector,
   connectNats,
@@ -111,7 +111,7 @@ describe('collect → NATS JetStream → worker group', () => {
         filter: { kinds: ['trade'] },
         ackWaitMs: 1_000,
         batchSize: 20,
-        handler: async (event: MarketEvent) => {
+        handler: async () => {
           handled++
           // Worker 1 dies abruptly in the middle of an event it has not acknowledged.
           if (index === 1 && victimAcked === 30) {
