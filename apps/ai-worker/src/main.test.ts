@@ -257,6 +257,42 @@ describe('tickmesh-ai main', () => {
     }
   }, 60_000)
 
+  it('SIGUSR2 prints the running cost/budget summary without stopping', async () => {
+    let stdout = ''
+    let stderr = ''
+    const controller = new AbortController()
+    let signalled = false
+    const poll = setInterval(() => {
+      if (!signalled && stdout.includes('"type":"analysis"')) {
+        signalled = true
+        process.emit('SIGUSR2', 'SIGUSR2')
+      } else if (signalled && (stdout.split('"type":"summary"')[1] ?? '').includes('"type":"analysis"')) {
+        controller.abort()
+      }
+    }, 25)
+    try {
+      const code = await main([...SIM, '--digest-every', '1s'], {
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: (text: string) => (stderr += text) },
+        env: {},
+        signal: controller.signal,
+      })
+      expect(code).toBe(0)
+    } finally {
+      clearInterval(poll)
+    }
+    const lines = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as OutputRecord)
+    const summaries = lines.flatMap((record, index) => (record.type === 'summary' ? [index] : []))
+    // One on SIGUSR2 while running (analyses follow it), one on exit.
+    expect(summaries).toHaveLength(2)
+    expect(lines.slice(summaries[0]! + 1).some((record) => record.type === 'analysis')).toBe(true)
+    expect(stderr.match(/tickmesh-ai: cost \$/g)).toHaveLength(2)
+    expect(process.listenerCount('SIGUSR2')).toBe(0)
+  }, 60_000)
+
   it('refuses bad settings with exit code 2 and a hint, opening nothing', async () => {
     const cases: Array<[string[], Record<string, string>, string]> = [
       [['--models', 'mood=gpt-4.1'], {}, 'Unknown analysis "mood"'],
