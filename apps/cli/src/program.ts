@@ -5,6 +5,7 @@ import { registerCollect } from './commands/collect'
 import { registerLatency } from './commands/latency'
 import { registerRecord } from './commands/record'
 import { registerReplay } from './commands/replay'
+import { registerServe } from './commands/serve'
 import { registerSim } from './commands/sim'
 import { registerStream } from './commands/stream'
 import { registerWatch } from './commands/watch'
@@ -27,6 +28,7 @@ const COMMANDS: readonly CommandRegistrar[] = [
   registerSim,
   registerLatency,
   registerCollect,
+  registerServe,
 ]
 
 /** Builds the commander program; nothing runs until it is parsed. */

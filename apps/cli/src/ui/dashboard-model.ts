@@ -1,4 +1,4 @@
-import type { MarketView } from '@tickmesh/aggregator'
+import type { MarketView, OpportunityEvent } from '@tickmesh/aggregator'
 import type { MarketEvent, VenueId } from '@tickmesh/core'
 import type { VenueConnection } from '../session'
 
@@ -48,6 +48,12 @@ export interface OpportunityRow {
   durationMs: number
 }
 
+export interface ClosedOpportunityRow extends OpportunityRow {
+  reason: string
+  peakNetEdge: number
+  closedAt: number
+}
+
 export interface VenueStatusRow {
   venue: VenueId
   /** connecting, open, reconnecting, stale, resyncing, closed. */
@@ -66,6 +72,8 @@ export interface DashboardSnapshot {
   elapsedMs: number
   symbols: SymbolPanel[]
   opportunities: OpportunityRow[]
+  /** The last few closed opportunities, newest first (they often last only seconds). */
+  recentlyClosed: ClosedOpportunityRow[]
   /** Opportunities opened since start and how many closed. */
   openedCount: number
   closedCount: number
@@ -96,6 +104,7 @@ const orNull = (value: number): number | null => (Number.isNaN(value) ? null : v
 export class DashboardModel {
   openedCount = 0
   closedCount = 0
+  private readonly closed: ClosedOpportunityRow[] = []
   private readonly rows = new Map<string, RowState>()
   private readonly panels: { symbol: string; rows: RowState[] }[] = []
   private readonly startedAt: number
@@ -119,6 +128,29 @@ export class DashboardModel {
       }
       this.panels.push({ symbol, rows })
     })
+  }
+
+  /** Counts opportunity lifecycle events and keeps the last three closed ones. */
+  onOpportunity(event: OpportunityEvent): void {
+    if (event.type === 'opened') this.openedCount++
+    if (event.type !== 'closed') return
+    this.closedCount++
+    const o = event.opportunity
+    this.closed.unshift({
+      id: o.id,
+      symbol: o.symbol,
+      buyVenue: o.buyVenue,
+      sellVenue: o.sellVenue,
+      buyPrice: o.buyPrice,
+      sellPrice: o.sellPrice,
+      netEdge: o.netEdge,
+      size: o.size,
+      durationMs: o.durationMs,
+      reason: event.reason,
+      peakNetEdge: o.peakNetEdge,
+      closedAt: event.closedAt,
+    })
+    if (this.closed.length > 3) this.closed.pop()
   }
 
   ingest(event: MarketEvent): void {
@@ -217,6 +249,7 @@ export class DashboardModel {
       elapsedMs: now - this.startedAt,
       symbols,
       opportunities,
+      recentlyClosed: [...this.closed],
       openedCount: this.openedCount,
       closedCount: this.closedCount,
       venues,

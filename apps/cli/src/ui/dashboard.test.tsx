@@ -54,7 +54,9 @@ function connection(venue: VenueId, state: string, reconnects = 0): VenueConnect
 }
 
 /** A scripted market: three venues on BTC/USDT (Coinbase in USD), OKX dislocated upwards. */
-function scriptedSnapshot(): DashboardSnapshot {
+function scriptedSnapshot(
+  after: (view: ReturnType<typeof createMarketView>) => void = () => {},
+): DashboardSnapshot {
   const venues: VenueId[] = ['binance', 'okx', 'coinbase']
   const view = createMarketView({ quoteEquivalence: ['USD=USDT'], threshold: 0.0001, now: () => NOW + 100 })
   const model = new DashboardModel(
@@ -64,6 +66,7 @@ function scriptedSnapshot(): DashboardSnapshot {
     5_000,
     NOW - 65_000,
   )
+  view.onOpportunity((event) => model.onOpportunity(event))
   const events = [
     bbo('binance', 'BTC/USDT', 60_000, 60_001),
     ticker('binance', 'BTC/USDT', 60_000.5, 12_345.6),
@@ -74,6 +77,7 @@ function scriptedSnapshot(): DashboardSnapshot {
     view.ingest(event)
     model.ingest(event)
   }
+  after(view)
   const connections = new Map<VenueId, VenueConnection>([
     ['binance', connection('binance', 'open')],
     ['okx', connection('okx', 'open', 2)],
@@ -150,6 +154,20 @@ describe('Dashboard (ink render of scripted state)', () => {
     expect(frame).toContain('Warning: bybit refused BTC/USDT')
     // Colors off (NO_COLOR): plain text, no escape sequences.
     expect(frame).not.toContain('\u001b[')
+  })
+
+  it('keeps a closed opportunity visible with its peak edge and why it closed', () => {
+    const snapshot = scriptedSnapshot((view) => view.ingest(bbo('okx', 'BTC/USDT', 60_000, 60_002, NOW + 50)))
+    expect(snapshot.opportunities).toHaveLength(0)
+    expect(snapshot.openedCount).toBe(1)
+    expect(snapshot.closedCount).toBe(1)
+    const { lastFrame, unmount } = render(<Dashboard snapshot={snapshot} color={false} />)
+    const frame = lastFrame() ?? ''
+    unmount()
+    expect(frame).toMatch(/Arbitrage: 0 open · 1 opened · 1 closed/)
+    expect(frame).toMatch(
+      /closed BTC\/USDT#\d+\s+buy binance sell okx\s+peak net 0\.2\d\d%.*\(below-threshold\)/,
+    )
   })
 
   it('says when no quote has arrived yet', () => {

@@ -1,6 +1,12 @@
 import { Box, Text } from 'ink'
 import type { ReactNode } from 'react'
-import type { DashboardSnapshot, OpportunityRow, SymbolPanel, VenueStatusRow } from './dashboard-model'
+import type {
+  ClosedOpportunityRow,
+  DashboardSnapshot,
+  OpportunityRow,
+  SymbolPanel,
+  VenueStatusRow,
+} from './dashboard-model'
 import { compactCell, elapsedText, msCell, numberCell, priceCell } from './format-cells'
 
 export interface DashboardProps {
@@ -77,7 +83,13 @@ function SymbolTable({ panel, color }: { panel: SymbolPanel; color: boolean }) {
   )
 }
 
-function Opportunities(props: { rows: OpportunityRow[]; opened: number; closed: number; color: boolean }) {
+function Opportunities(props: {
+  rows: OpportunityRow[]
+  recent: ClosedOpportunityRow[]
+  opened: number
+  closed: number
+  color: boolean
+}) {
   return (
     <Box flexDirection="column" marginBottom={1}>
       <Tinted color={props.color} tint="cyan" bold>
@@ -98,6 +110,11 @@ function Opportunities(props: { rows: OpportunityRow[]; opened: number; closed: 
           </Text>
         ))
       )}
+      {props.recent.map((row) => (
+        <Tinted key={`closed-${row.id}`} color={props.color} tint="gray">
+          {`  closed ${row.id.padEnd(14)} buy ${row.buyVenue} sell ${row.sellVenue}  peak net ${(row.peakNetEdge * 100).toFixed(3)}%  lasted ${elapsedText(row.durationMs)} (${row.reason}) at ${new Date(row.closedAt).toISOString().slice(11, 19)}`}
+        </Tinted>
+      ))}
     </Box>
   )
 }
@@ -149,6 +166,7 @@ export function Dashboard({ snapshot, color }: DashboardProps) {
       ))}
       <Opportunities
         rows={snapshot.opportunities}
+        recent={snapshot.recentlyClosed}
         opened={snapshot.openedCount}
         closed={snapshot.closedCount}
         color={color}

@@ -14,10 +14,7 @@ export function runDashboard(
   const { session, stop } = run
   const model = new DashboardModel(settings.symbols, settings.venues, session.symbolsByVenue)
   session.client.onEvent((event) => model.ingest(event))
-  session.client.onOpportunity((event) => {
-    if (event.type === 'opened') model.openedCount++
-    else if (event.type === 'closed') model.closedCount++
-  })
+  session.client.onOpportunity((event) => model.onOpportunity(event))
   const source = settings.sim ? 'simulator (--sim)' : 'live venues'
   const screen = mountFullScreen(
     context.io,
