@@ -313,6 +313,17 @@ describe('coinbase feed errors and limits', () => {
     expect(await feed.closed()).toBe(1008)
   })
 
+  it('disconnects a slow consumer with ErrSlowConsume', async () => {
+    const feed = await client()
+    feed.send({ type: 'subscribe', product_ids: ['BTC-USD'], channels: ['heartbeat'] })
+    await feed.next(ofType('subscriptions'))
+    const reason = new Promise<string>((resolve) =>
+      feed.socket.once('close', (_code, text) => resolve(String(text))),
+    )
+    sim.inject('coinbase', { kind: 'slowConsumer' })
+    expect(await reason).toBe('ErrSlowConsume')
+  })
+
   it('drops connections on a drop fault with the chosen code', async () => {
     const feed = await client()
     feed.send({ type: 'subscribe', product_ids: ['BTC-USD'], channels: ['heartbeat'] })

@@ -449,7 +449,8 @@ export function createCoinbaseVenueModule(options: CoinbaseVenueOptions): VenueM
         socket.terminate()
         return
       }
-      const outbound = connections.attach(socket)
+      // The feed names a slow-consumer disconnect ErrSlowConsume.
+      const outbound = connections.attach(socket, { slowConsumerReason: 'ErrSlowConsume' })
       if (url.pathname !== '/' && url.pathname !== '') {
         outbound.close(1008, 'unknown path')
         return
