@@ -46,3 +46,5 @@ export { DEFAULT_COLLECT_CHANNELS, assignmentsOf, createCollector } from './crea
 export type { Assignment, Collector, CollectorOptions } from './create-collector'
 export { parseShard, shardOf } from './shard'
 export type { ShardSpec } from './shard'
+export { CHANNEL_KINDS, createNatsSource } from './create-nats-source'
+export type { NatsSourceOptions } from './create-nats-source'

@@ -29,6 +29,8 @@ export interface SubscribeEventsOptions {
   validate?: boolean
   /** Undecodable messages and connection problems; the iteration goes on. */
   onError?: (error: TickmeshError) => void
+  /** Called once the consumer exists and reading has started. */
+  onReady?: () => void
 }
 
 /** Events read from JetStream; ends after `close()` or when the loop breaks. */
@@ -99,6 +101,7 @@ export function subscribeEvents(
       }
       messages = await consumer.consume()
       if (closed) await messages.close()
+      options.onReady?.()
       for await (const message of messages) {
         const decoded = decodeMessage(codec, message.data, message.subject, validate)
         if (!decoded.success) {
