@@ -1,7 +1,5 @@
 import {
   assertUnifiedSymbol,
-  CANDLE_INTERVALS,
-  type Channel,
   type ClockSync,
   ConfigError,
   closestMatch,
@@ -23,115 +21,31 @@ import {
   type TopicPoolOptions,
   type VenueAdapter,
 } from '@tickmesh/core'
-import { okxArgOfTopic, okxControlOf, okxTopic } from './decode/okx-control'
-import { isRecord } from './decode/okx-decode-context'
+import { okxArgOfTopic, okxTopic } from './decode/okx-control'
+import {
+  EVENT_KIND_OF_CHANNEL,
+  type OkxPoolName,
+  okxChannelOf,
+  routeKey,
+  routeKeyOfEvent,
+  topicOfFrame,
+} from './okx-channels'
 import { createOkxFrameProcessor } from './okx-frame-processor'
 import { type OkxInstrument, OkxInstrumentCache } from './okx-instruments'
+import { parseOkxPoolControl, RESYNC_ID_PREFIX } from './okx-pool-control'
 import { OkxPrivateStream } from './okx-private-stream'
-import { OKX_DEFAULT_REST_URL, OKX_PATHS, type OkxSettings, okxWsUrls } from './okx-settings'
+import {
+  assertSecureUrls,
+  OKX_DEFAULT_REST_URL,
+  OKX_PATHS,
+  type OkxSettings,
+  okxWsUrls,
+} from './okx-settings'
 import { OkxSubscription } from './okx-subscription'
-import { okxCandleChannel } from './okx-symbols'
-
-type PoolName = 'public' | 'books' | 'business'
 
 /** An OKX adapter: the core `VenueAdapter` plus the frame processor's local books. */
 export interface OkxAdapter extends VenueAdapter {
   readonly venue: 'okx'
-}
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]'])
-
-function assertSecureUrls(urls: readonly string[], allowInsecure: boolean): void {
-  for (const url of urls) {
-    let parsed: URL
-    try {
-      parsed = new URL(url)
-    } catch (cause) {
-      throw new ConfigError(`"${url}" is not a valid URL.`, {
-        venue: 'okx',
-        cause,
-        hint: 'Pass a base URL like wss://ws.okx.com:8443.',
-      })
-    }
-    const insecure = parsed.protocol === 'ws:' || parsed.protocol === 'http:'
-    if (insecure && !allowInsecure && !LOOPBACK.has(parsed.hostname)) {
-      throw new ConfigError(`Refusing the plain-text URL ${url} to a non-loopback host.`, {
-        venue: 'okx',
-        hint: 'Use wss:// / https://, or set allowInsecure: true for a trusted proxy.',
-      })
-    }
-  }
-}
-
-/** Venue channel of a subscription (null for private channels). */
-function okxChannelOf(request: SubscribeRequest): { channel: string; pool: PoolName } | null {
-  switch (request.channel) {
-    case 'ticker':
-      return { channel: 'tickers', pool: 'public' }
-    case 'trades':
-      return { channel: 'trades', pool: 'public' }
-    case 'bbo':
-      return { channel: 'bbo-tbt', pool: 'public' }
-    case 'book':
-      return { channel: 'books', pool: 'books' }
-    case 'candles': {
-      const channel = okxCandleChannel(request.interval ?? '1m')
-      if (channel === null) {
-        throw new ConfigError(`Unknown candle interval "${String(request.interval)}".`, {
-          venue: 'okx',
-          hint: `Use one of ${CANDLE_INTERVALS.join(', ')}.`,
-        })
-      }
-      return { channel, pool: 'business' }
-    }
-    default:
-      return null
-  }
-}
-
-/** Route key of a subscription's events: `kind|instId` (candles add the interval). */
-function routeKey(kind: string, instId: string): string {
-  return `${kind}|${instId}`
-}
-
-function routeKeyOfEvent(event: MarketEvent): string | null {
-  switch (event.kind) {
-    case 'ticker':
-    case 'trade':
-    case 'bbo':
-    case 'book':
-      return routeKey(event.kind, event.venueSymbol)
-    case 'candle':
-      return routeKey(`candle:${event.interval}`, event.venueSymbol)
-    case 'order':
-      return 'order|*'
-    case 'balance':
-      return 'balance|*'
-    default:
-      return null
-  }
-}
-
-const EVENT_KIND: Record<Channel, string> = {
-  ticker: 'ticker',
-  trades: 'trade',
-  bbo: 'bbo',
-  book: 'book',
-  candles: 'candle',
-  orders: 'order',
-  balances: 'balance',
-}
-
-/** Cheap topic extraction from a data frame's head: `{"arg":{"channel":"books","instId":"BTC-USDT"}…`. */
-function topicOfFrame(text: string): string | null {
-  const channelAt = text.indexOf('"channel":"')
-  if (channelAt < 0 || channelAt > 64) return null
-  const channelEnd = text.indexOf('"', channelAt + 11)
-  const instAt = text.indexOf('"instId":"', channelEnd)
-  if (channelEnd < 0 || instAt < 0 || instAt > channelEnd + 4) return null
-  const instEnd = text.indexOf('"', instAt + 10)
-  if (instEnd < 0) return null
-  return okxTopic(text.slice(channelAt + 11, channelEnd), text.slice(instAt + 10, instEnd))
 }
 
 /**
@@ -161,10 +75,10 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
   const subscriptions = new Set<OkxSubscription>()
   const routes = new Map<string, Set<OkxSubscription>>()
   const topicRefs = new Map<string, number>()
-  const topicPool = new Map<string, PoolName>()
+  const topicPool = new Map<string, OkxPoolName>()
   /** The connection each topic's data last arrived on (book resyncs go there). */
   const topicConnection = new Map<string, PoolConnection>()
-  const pools = new Map<PoolName, TopicPool>()
+  const pools = new Map<OkxPoolName, TopicPool>()
   let nextId = 0
   let closed = false
 
@@ -245,8 +159,10 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
       const connection = topicConnection.get(topic)
       if (!connection || !topicRefs.has(topic)) return
       const arg = okxArgOfTopic(topic)
-      connection.send(JSON.stringify({ id: `rsu${++nextId}`, op: 'unsubscribe', args: [arg] }))
-      connection.send(JSON.stringify({ id: `rss${++nextId}`, op: 'subscribe', args: [arg] }))
+      connection.send(
+        JSON.stringify({ id: `${RESYNC_ID_PREFIX}u${++nextId}`, op: 'unsubscribe', args: [arg] }),
+      )
+      connection.send(JSON.stringify({ id: `${RESYNC_ID_PREFIX}s${++nextId}`, op: 'subscribe', args: [arg] }))
     }, delay)
   }
 
@@ -275,7 +191,7 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
     return instIds
   }
 
-  function poolOf(name: PoolName): TopicPool {
+  function poolOf(name: OkxPoolName): TopicPool {
     const existing = pools.get(name)
     if (existing) return existing
     const options: TopicPoolOptions = {
@@ -299,28 +215,7 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
         JSON.stringify({ id: requestId, op: 'subscribe', args: topics.map(okxArgOfTopic) }),
       buildUnsubscribe: (topics, requestId) =>
         JSON.stringify({ id: requestId, op: 'unsubscribe', args: topics.map(okxArgOfTopic) }),
-      parseControl: (text) => {
-        // Data frames start with {"arg"; only acks and refusals of our own requests are controls.
-        if (text.startsWith('{"arg"') || text === 'pong') return null
-        let parsed: unknown
-        try {
-          parsed = JSON.parse(text)
-        } catch {
-          return null
-        }
-        const control = isRecord(parsed) ? okxControlOf(parsed) : null
-        if (control === null) return null
-        if (control.type === 'subscribe' || control.type === 'unsubscribe') {
-          // Our resync requests (`rs…`) are not the pool's.
-          if (control.id?.startsWith('rs')) return { requestId: `ignored-${control.id}`, ok: true }
-          return { requestId: control.id, ok: true, ...(control.topic ? { topics: [control.topic] } : {}) }
-        }
-        if (control.type === 'error' && control.id !== null) {
-          return { requestId: control.id, ok: false, message: `${control.code} ${control.msg}` }
-        }
-        // Notices and unsolicited errors are data for onMessage.
-        return null
-      },
+      parseControl: parseOkxPoolControl,
       onMessage: (text, receivedAt, connection) => {
         if (onRaw) {
           try {
@@ -495,7 +390,9 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
     }
     const resolved = await resolveInstIds(request, market)
     const kind =
-      request.channel === 'candles' ? `candle:${request.interval ?? '1m'}` : EVENT_KIND[request.channel]
+      request.channel === 'candles'
+        ? `candle:${request.interval ?? '1m'}`
+        : EVENT_KIND_OF_CHANNEL[request.channel]
     subscription.routeKeys = resolved.map((instrument) => routeKey(kind, instrument.venueSymbol))
     subscription.topics = resolved.map((instrument) => okxTopic(venueChannel.channel, instrument.venueSymbol))
     if (subscription.isClosed || closed) return
@@ -534,7 +431,7 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
       return
     }
     const released = releaseTopics(subscription.topics)
-    const byPool = new Map<PoolName, string[]>()
+    const byPool = new Map<OkxPoolName, string[]>()
     for (const topic of released) {
       const name = topicPool.get(topic)
       topicPool.delete(topic)

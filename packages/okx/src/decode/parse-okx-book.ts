@@ -40,7 +40,10 @@ function parseLevels(value: unknown, side: string): RawLevel[] | string {
       typeof price !== 'string' ||
       typeof size !== 'string' ||
       !NUMERIC.test(price) ||
-      !NUMERIC.test(size)
+      !NUMERIC.test(size) ||
+      // `1e999` matches the pattern but overflows to Infinity, which no event may carry.
+      !Number.isFinite(+price) ||
+      !Number.isFinite(+size)
     ) {
       return `${side}[${i}] has a non-numeric price or size`
     }
