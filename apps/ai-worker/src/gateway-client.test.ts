@@ -15,6 +15,8 @@ describe('gateway client against a loopback OpenAI-compatible server', () => {
   const delays: number[] = []
 
   beforeEach(async () => {
+    // json_object mode carries no schema (it is in the prompt); the SDK would warn on every call.
+    ;(globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false
     server = await startOpenAiTestServer()
     delays.length = 0
   })
@@ -111,6 +113,13 @@ describe('gateway client against a loopback OpenAI-compatible server', () => {
     const repair = server.requests[1]!.messages
     expect(repair.at(-2)).toMatchObject({ role: 'assistant', content: 'Sure! The verdict is up.' })
     expect(String(repair.at(-1)!.content)).toContain('Your reply was rejected')
+  })
+
+  it('accepts JSON wrapped in a markdown code fence without a repair round', async () => {
+    server.enqueue({ content: '```json\n{"verdict":"down","confidence":0.3}\n```' })
+    const response = await makeClient().generate(request)
+    expect(response.ok).toBe(true)
+    expect(response.attempts).toBe(1)
   })
 
   it('reports output that fails the schema twice as a failed analysis', async () => {

@@ -1,7 +1,14 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible'
 import { parseRetryAfterMs } from '@tickmesh/core'
 import type { ModelMessage } from 'ai'
-import { APICallError, generateText, NoObjectGeneratedError, Output } from 'ai'
+import {
+  APICallError,
+  extractJsonMiddleware,
+  generateText,
+  NoObjectGeneratedError,
+  Output,
+  wrapLanguageModel,
+} from 'ai'
 import type { z } from 'zod'
 import { ConcurrencyLimiter } from './concurrency-limiter'
 import type { DailyBudget } from './daily-budget'
@@ -191,7 +198,11 @@ export class GatewayClient {
       }, this.timeoutMs)
       try {
         const result = await generateText({
-          model: this.provider.chatModel(request.model),
+          // Many models fence JSON in ```json blocks even in JSON mode; stripping them saves a repair round.
+          model: wrapLanguageModel({
+            model: this.provider.chatModel(request.model),
+            middleware: extractJsonMiddleware(),
+          }),
           system: request.system,
           messages,
           output: Output.object({ schema: request.schema }),

@@ -27,8 +27,6 @@ export interface ModelAnalystOptions {
   onBudgetExhausted?: (message: string) => void
 }
 
-let callCounter = 0
-
 /**
  * Asks the routed model for one kind of analysis for a whole batch of symbols in one call. The
  * answer is validated per symbol; a symbol the model left out is a failed record. When the budget is
@@ -37,6 +35,7 @@ let callCounter = 0
 export class ModelAnalyst implements Analyst {
   readonly name = 'model'
   private budgetNoticeGiven = false
+  private calls = 0
 
   constructor(private readonly options: ModelAnalystOptions) {}
 
@@ -90,7 +89,7 @@ export class ModelAnalyst implements Analyst {
       response.costUsd,
     )
     const call = {
-      id: `call-${++callCounter}`,
+      id: `${kind}-${++this.calls}`,
       symbols: batch.length,
       attempts: response.attempts,
       costUsd: response.costUsd,
