@@ -93,6 +93,29 @@ describe('createOkx against the simulator', () => {
     }
   })
 
+  it('lists instruments with tick and lot sizes in base units', async () => {
+    const { adapter } = await setup({ autoStart: false })
+    const spot = await adapter.instruments('spot')
+    expect(spot).toContainEqual(
+      expect.objectContaining({
+        symbol: 'BTC/USDT',
+        venueSymbol: 'BTC-USDT',
+        tickSize: 0.1,
+        lotSize: 0.00000001,
+      }),
+    )
+    const linear = await adapter.instruments('linear')
+    // BTC-USDT-SWAP: lot 0.01 contracts of 0.01 BTC.
+    expect(linear).toContainEqual(
+      expect.objectContaining({
+        symbol: 'BTC/USDT:USDT',
+        market: 'linear',
+        lotSize: 0.0001,
+        contractValue: 0.01,
+      }),
+    )
+  })
+
   it('a SWAP trade amount is in the base currency (contracts × ctVal)', async () => {
     const { sim: simulator, adapter } = await setup()
     const subscription = adapter.subscribe({
