@@ -323,6 +323,11 @@ describe('createCoinbase against the simulator', () => {
     await expect(spelled.ready).rejects.toMatchObject({ hint: expect.stringContaining('"BTC/USD"') })
     const linear = adapter.subscribe({ channel: 'ticker', symbols: ['BTC/USD:USD'], market: 'linear' })
     await expect(linear.ready).rejects.toThrow(/no linear market/)
+    const orders = adapter.subscribe({ channel: 'orders', symbols: ['BTC/USD'] })
+    await expect(orders.ready).rejects.toMatchObject({
+      code: 'CONFIG_ERROR',
+      shortMessage: 'Private Coinbase channels need credentials.',
+    })
     const instruments = await adapter.instruments()
     expect(instruments.map((i) => i.symbol).sort()).toEqual(['BTC/USD', 'ETH/USD', 'SOL/USD'])
     expect(instruments.find((i) => i.symbol === 'SOL/USD')).toMatchObject({ tickSize: 0.01, lotSize: 0.001 })
