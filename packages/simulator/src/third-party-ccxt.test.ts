@@ -70,9 +70,7 @@ function clientFor(venue: VenueId, ws: string, rest: string): { exchange: ProExc
  * Binance: ccxt connects to `/ws/<n>` (`/ws/0`), which real Binance accepts as a plain `/ws`
  * connection; the simulated Binance closes it with 1008 "Invalid request: invalid stream".
  */
-const KNOWN_GAPS: Partial<Record<VenueId, string>> = {
-  binance: 'the simulator closes /ws/0, which real Binance accepts',
-}
+const KNOWN_GAPS: Partial<Record<VenueId, string>> = {}
 
 let simulator: Simulator | null = null
 let exchange: ProExchange | null = null
