@@ -162,6 +162,20 @@ describe('decodeCoinbase fixtures', () => {
     }
   })
 
+  it('skips Coinbase Advanced Trade frames (a different feed) without errors', () => {
+    for (const file of [
+      'real_candles_update.json',
+      'real_heartbeats.json',
+      'real_l2_data_update.json',
+      'real_market_trades_update.json',
+      'real_subscriptions.json',
+      'real_ticker_snapshot.json',
+      'real_ticker_update.json',
+    ]) {
+      expect(decodeValid(readFixtureFrame('coinbase', `advanced_trade/${file}`)), file).toEqual([])
+    }
+  })
+
   it('turns venue error frames into error events with the reason', () => {
     const [auth] = decodeValid(frame('issue_error_level2_requires_auth.json'))
     expect(auth).toMatchObject({

@@ -47,7 +47,12 @@ export function decodeCoinbaseMessage(
   tracker: CoinbaseOrderTracker | null,
 ): MarketEvent[] {
   const type = message.type
-  if (typeof type !== 'string') return [decodeErrorEvent('Frame has no string "type"', frame, context)]
+  if (typeof type !== 'string') {
+    // Coinbase Advanced Trade envelopes (`{channel, sequence_num, events}`) are a different feed,
+    // which this adapter does not subscribe: recognized and skipped rather than reported as garbage.
+    if (typeof message.channel === 'string' && Array.isArray(message.events)) return EMPTY
+    return [decodeErrorEvent('Frame has no string "type"', frame, context)]
+  }
   switch (type) {
     case 'ticker':
     case 'ticker_batch':
