@@ -106,6 +106,8 @@ describe('tickmesh-ai main', () => {
         expect(record!.inputs.venues.length).toBeGreaterThan(0)
       }
     }
+    // Coinbase's BTC/USD and ETH/USD quotes are merged into the USDT symbols.
+    expect(new Set(digest.flatMap((record) => record.inputs.venues))).toContain('coinbase')
     expect(run.stderr).toContain('the local analyst (no TICKMESH_AI_API_KEY)')
     const summary = run.records.at(-1) as SummaryRecord
     expect(summary.type).toBe('summary')
