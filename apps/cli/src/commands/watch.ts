@@ -1,5 +1,6 @@
 import type { MarketEvent } from '@tickmesh/core'
 import type { Command } from 'commander'
+import { withNatsSource } from '../collect/nats-source-context'
 import type { CliContext } from '../context'
 import { colorEnabled } from '../io'
 import { addLiveOptions, type LiveOptions, parseNumber } from '../options'
@@ -9,6 +10,7 @@ import { parseLiveSettings, runLive } from './live-run'
 interface WatchOptions extends LiveOptions {
   threshold: string
   notional: string
+  from?: string
 }
 
 export function registerWatch(program: Command, context: CliContext): void {
@@ -24,6 +26,7 @@ export function registerWatch(program: Command, context: CliContext): void {
       'quote amount the arbitrage sizing walks the books for (0 = top of book)',
       '0',
     )
+    .option('--from <url>', 'read what tickmesh collect stored in NATS (nats://host:4222)')
   addLiveOptions(command)
     .addHelpText(
       'after',
@@ -38,12 +41,14 @@ Examples:
     )
     .action(async (symbols: string[], raw: WatchOptions) => {
       const settings = parseLiveSettings(context, symbols, raw)
+      // --from: the venues' adapters become NATS sources; everything below runs unchanged.
+      const source = raw.from === undefined ? context : withNatsSource(context, raw.from, settings.sim)
       const threshold = parseNumber('--threshold', raw.threshold, -10_000, 10_000) / 10_000
       const notional = parseNumber('--notional', raw.notional, 0, 1e12)
-      const dashboard = !settings.json && context.io.stdout.isTTY === true
+      const dashboard = !settings.json && source.io.stdout.isTTY === true
       const view = { threshold, notional }
       if (!dashboard) {
-        await runLive(context, settings, { channels: ['ticker', 'bbo'], view }, ({ session, out }) => {
+        await runLive(source, settings, { channels: ['ticker', 'bbo'], view }, ({ session, out }) => {
           session.client.onEvent((event: MarketEvent) => out.line(eventJson(event)))
           session.client.onOpportunity((event) => out.line(opportunityJson(event)))
         })
@@ -51,8 +56,8 @@ Examples:
       }
       // The UI (ink, React) loads only when a terminal will show it.
       const { runDashboard } = await import('../ui/run-dashboard')
-      await runLive(context, settings, { channels: ['ticker', 'bbo'], view, quietWarnings: true }, (run) =>
-        runDashboard(context, settings, run, colorEnabled(context.io)),
+      await runLive(source, settings, { channels: ['ticker', 'bbo'], view, quietWarnings: true }, (run) =>
+        runDashboard(source, settings, run, colorEnabled(source.io)),
       )
     })
 }

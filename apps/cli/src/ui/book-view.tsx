@@ -14,6 +14,16 @@ function sizeCell(size: number): string {
   return size.toPrecision(5).padStart(12)
 }
 
+function SpreadLine({ book }: { book: ConsolidatedBook }) {
+  const bid = book.bids[0]
+  const ask = book.asks[0]
+  if (bid === undefined || ask === undefined) return <Text>{'-'.repeat(14)}</Text>
+  const spread = ask.price - bid.price
+  return (
+    <Text>{`${'-'.repeat(14)} spread ${priceCell(spread, 0).trim()}${spread < 0 ? `  CROSSED: ${bid.venue} bids above ${ask.venue}'s ask` : ''}`}</Text>
+  )
+}
+
 /** The consolidated L2 book: asks above (best at the bottom), bids below, each level with its venue. */
 export function BookView({ symbol, book, depth, color, source }: BookViewProps) {
   const askTint = color ? { color: 'red' } : {}
@@ -30,11 +40,7 @@ export function BookView({ symbol, book, depth, color, source }: BookViewProps) 
           {`${priceCell(level.price, 14)}${sizeCell(level.size)}  ${level.venue}`}
         </Text>
       ))}
-      {book !== null ? (
-        <Text dimColor>{`${'-'.repeat(14)} spread ${
-          book.asks[0] && book.bids[0] ? priceCell(book.asks[0].price - book.bids[0].price, 0).trim() : '-'
-        }`}</Text>
-      ) : null}
+      {book !== null ? <SpreadLine book={book} /> : null}
       {bids.map((level) => (
         <Text key={`b${level.price}${level.venue}`} {...bidTint}>
           {`${priceCell(level.price, 14)}${sizeCell(level.size)}  ${level.venue}`}

@@ -2,7 +2,8 @@
 
 export function priceCell(value: number | null, width = 12): string {
   if (value === null) return '-'.padStart(width)
-  const decimals = value >= 1_000 ? 2 : value >= 1 ? 4 : 6
+  const magnitude = Math.abs(value)
+  const decimals = magnitude >= 1_000 ? 2 : magnitude >= 1 ? 4 : 6
   return value.toFixed(decimals).padStart(width)
 }
 
