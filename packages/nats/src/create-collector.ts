@@ -8,7 +8,7 @@ export interface CollectorOptions {
   publisher: Publisher
   /** Unified symbols; every venue is asked for every symbol its shard owns. */
   symbols: readonly string[]
-  /** Default trades, book and ticker. */
+  /** Default trades, book, bbo and ticker. */
   channels?: readonly Channel[]
   /** Default `spot`. */
   market?: Market
@@ -36,7 +36,7 @@ export interface Collector {
   close(options?: { flushTimeoutMs?: number }): Promise<void>
 }
 
-export const DEFAULT_COLLECT_CHANNELS: readonly Channel[] = ['trades', 'book', 'ticker']
+export const DEFAULT_COLLECT_CHANNELS: readonly Channel[] = ['trades', 'book', 'bbo', 'ticker']
 
 /** The instruments shard `shard` owns among `venues × symbols`. */
 export function assignmentsOf(

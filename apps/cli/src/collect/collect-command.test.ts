@@ -56,7 +56,7 @@ describe('tickmesh collect', () => {
       () => /metrics at (http:\/\/\S+\/metrics)/.exec(t.stderr.text)?.[1],
       'the metrics URL',
     )
-    expect(t.stderr.text).toContain('Collecting binance:BTC/USDT binance:ETH/USDT (trades,book,ticker)')
+    expect(t.stderr.text).toContain('Collecting binance:BTC/USDT binance:ETH/USDT (trades,book,bbo,ticker)')
     let metrics = ''
     const deadline = Date.now() + 30_000
     const storedKinds = (text: string): boolean =>
@@ -93,6 +93,51 @@ describe('tickmesh collect', () => {
     } finally {
       await connection.close()
     }
+  })
+
+  it('watch --from nats:// shows what a running collector stores, starting from the latest state', async () => {
+    const abort = new AbortController()
+    const collecting = createTestIo({ signal: abort.signal })
+    const collector = main(
+      argv(
+        'collect',
+        'BTC/USDT',
+        '--sim',
+        '--venues',
+        'binance,coinbase',
+        '--to',
+        server.url,
+        '--spill-dir',
+        spillDir,
+      ),
+      collecting.io,
+    )
+    try {
+      await waitFor(
+        () => (collecting.stderr.text.includes('Collecting') ? true : null),
+        'the collector to start',
+      )
+      const t = createTestIo()
+      const code = await main(
+        argv('watch', 'BTC/USDT', '--from', server.url, '--venues', 'binance', '--json', '--duration', '3s'),
+        t.io,
+      )
+      expect(t.stderr.text).toBe('')
+      expect(code).toBe(0)
+      const events = t.json()
+      expect(
+        events.some(
+          (event) => event.kind === 'bbo' && event.venue === 'binance' && event.symbol === 'BTC/USDT',
+        ),
+      ).toBe(true)
+      expect(events.some((event) => event.kind === 'ticker' && event.venue === 'binance')).toBe(true)
+    } finally {
+      abort.abort()
+      expect(await collector).toBe(0)
+    }
+    const bad = createTestIo()
+    expect(await main(argv('watch', 'BTC/USDT', '--from', server.url, '--sim'), bad.io)).toBe(2)
+    expect(bad.stderr.text).toContain('--from and --sim cannot be combined')
   })
 
   it('rejects a bad --shard or --to as usage errors (exit 2)', async () => {

@@ -36,7 +36,11 @@ export function registerCollect(program: Command, context: CliContext): void {
       '--shard <k/n>',
       'collect only the instruments shard k of n owns (stable hash of venue:market:symbol)',
     )
-    .option('--channels <list>', 'channels to collect (ticker,trades,bbo,book,candles)', 'trades,book,ticker')
+    .option(
+      '--channels <list>',
+      'channels to collect (ticker,trades,bbo,book,candles)',
+      'trades,book,bbo,ticker',
+    )
     .option('--depth <n>', 'book levels per side', '20')
     .option('--stream <name>', 'JetStream stream (created or checked at start)', 'TICKMESH')
     .option('--max-age <time>', 'stream retention: oldest message kept', '24h')
