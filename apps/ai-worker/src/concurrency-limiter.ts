@@ -1,4 +1,4 @@
-import { ConfigError } from '@tickmesh/core'
+import { ConfigError, TickmeshError } from '@tickmesh/core'
 
 /** At most `limit` tasks run at once; the rest wait in FIFO order (bounded by `maxQueued`). */
 export class ConcurrencyLimiter {
@@ -25,9 +25,10 @@ export class ConcurrencyLimiter {
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.active >= this.limit) {
       if (this.waiting.length >= this.maxQueued) {
-        throw new ConfigError('Too many model calls are queued.', {
+        throw new TickmeshError('Too many model calls are queued.', {
           details: { queued: this.waiting.length, limit: this.limit },
           hint: 'Raise the concurrency limit or trigger analyses less often.',
+          isRetryable: true,
         })
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve))

@@ -1,7 +1,7 @@
 import type { MarketView } from '@tickmesh/aggregator'
 import { createMultiVenueClient } from '@tickmesh/aggregator'
 import type { MarketEvent, VenueId } from '@tickmesh/core'
-import { ConfigError, parseSymbol, VENUES } from '@tickmesh/core'
+import { ConfigError, nowMs, parseSymbol, VENUES } from '@tickmesh/core'
 import type { Simulator } from '@tickmesh/simulator'
 import { startSimulator } from '@tickmesh/simulator'
 
@@ -77,6 +77,8 @@ export async function openEventSource(options: EventSourceOptions): Promise<Mark
       channels: ['bbo', 'trades', 'book'],
       depth: 10,
       staleAfterMs: options.staleAfterMs ?? 5_000,
+      // The wall clock, so venues that fall silent go stale (the view's default clock stops with them).
+      now: nowMs,
     })
     const ready = client.ready.then((failures) =>
       failures.map(

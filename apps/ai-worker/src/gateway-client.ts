@@ -71,8 +71,9 @@ export function estimateTokens(text: string): number {
 /**
  * Structured calls to any OpenAI-compatible `/chat/completions` endpoint through the Vercel AI SDK,
  * with a timeout, retries honoring `Retry-After`, a concurrency limit, one repair round for invalid
- * output and the cost of every attempt charged to the daily budget. Never throws: a failure is a
- * `ModelResponse` with `ok: false`.
+ * output and the cost of every attempt charged to the daily budget. A failed call is a
+ * `ModelResponse` with `ok: false`, never a throw; only a model without a price throws (`ConfigError`),
+ * since its cost could not be tracked.
  */
 export class GatewayClient {
   private readonly provider

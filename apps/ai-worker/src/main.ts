@@ -200,12 +200,17 @@ async function run(config: WorkerConfig, io: WorkerIo): Promise<number> {
   const timers: Array<ReturnType<typeof setTimeout>> = []
   if (config.durationMs !== undefined) timers.push(setTimeout(stop, config.durationMs))
   const onAbort = (): void => stop()
+  // The handlers are removed as shutdown begins, so a second Ctrl-C gets Node's default: quit at once.
+  const onSignal = (): void => {
+    io.stderr.write('tickmesh-ai: stopping (waiting for analyses in flight; Ctrl-C again to quit at once)\n')
+    stop()
+  }
   io.signal?.addEventListener('abort', onAbort, { once: true })
   if (io.signal?.aborted) stop()
   const handleSignals = io.handleSignals ?? true
   if (handleSignals) {
-    process.on('SIGINT', onAbort)
-    process.on('SIGTERM', onAbort)
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
     process.on('SIGUSR2', writeSummary)
   }
 
@@ -217,8 +222,8 @@ async function run(config: WorkerConfig, io: WorkerIo): Promise<number> {
     for (const timer of timers) clearTimeout(timer)
     io.signal?.removeEventListener('abort', onAbort)
     if (handleSignals) {
-      process.off('SIGINT', onAbort)
-      process.off('SIGTERM', onAbort)
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
       process.off('SIGUSR2', writeSummary)
     }
     await worker.close()
