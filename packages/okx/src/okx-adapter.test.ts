@@ -239,6 +239,30 @@ describe('createOkx against the simulator', () => {
     await subscription.unsubscribe()
   })
 
+  it('backs off a second resync of the same book (each costs venue ops)', async () => {
+    const { sim: simulator, adapter } = await setup()
+    const statuses: StatusEvent[] = []
+    adapter.onEvent((event) => {
+      if (event.kind === 'status' && event.symbol === 'ETH/USDT') statuses.push(event)
+    })
+    const subscription = adapter.subscribe({ channel: 'book', symbols: ['ETH/USDT'], depth: 5 })
+    await subscription.ready
+    await nextEvent(adapter.onEvent, (e): e is BookEvent => e.kind === 'book')
+    const reopened = () =>
+      nextEvent(
+        adapter.onEvent,
+        (e): e is StatusEvent => e.kind === 'status' && e.state === 'open' && e.symbol === 'ETH/USDT',
+      )
+    simulator.inject('okx', { kind: 'badChecksum', symbol: 'ETH-USDT' })
+    await reopened()
+    simulator.inject('okx', { kind: 'badChecksum', symbol: 'ETH-USDT' })
+    const second = await reopened()
+    const secondResync = statuses.filter((status) => status.state === 'resyncing')[1]!
+    // The first resync goes at once; the second waits at least 1 s.
+    expect(second.receivedAt - secondResync.receivedAt).toBeGreaterThanOrEqual(950)
+    await subscription.unsubscribe()
+  })
+
   it('an unknown symbol is a SubscriptionError naming the closest one; a venue spelling is refused', async () => {
     const { adapter } = await setup()
     const unknown = adapter.subscribe({ channel: 'ticker', symbols: ['BTC/USDX'] })
@@ -397,10 +421,12 @@ describe('createOkx private stream', () => {
     })
 
   it('logs in and receives normalized orders and balances', async () => {
-    const { adapter } = await setup({ timeScale: 0.05 }, { credentials: credentials() })
+    const { sim: simulator, adapter } = await setup({ timeScale: 0.05 }, { credentials: credentials() })
     const orders = adapter.subscribe({ channel: 'orders', symbols: [] })
     const balances = adapter.subscribe({ channel: 'balances', symbols: [] })
     await Promise.all([orders.ready, balances.ready])
+    // Both channels share one logged-in connection.
+    expect(simulator.module('okx').connectionCount).toBe(1)
     const order = await nextEvent(
       adapter.onEvent,
       (e): e is Extract<MarketEvent, { kind: 'order' }> => e.kind === 'order',
@@ -412,6 +438,26 @@ describe('createOkx private stream', () => {
       (e): e is Extract<MarketEvent, { kind: 'balance' }> => e.kind === 'balance',
     )
     expect(['USDT', 'BTC']).toContain(balance.asset)
+  })
+
+  it('logs in again after the private connection drops and the updates continue', async () => {
+    const { sim: simulator, adapter } = await setup({ timeScale: 0.05 }, { credentials: credentials() })
+    const balances = adapter.subscribe({ channel: 'balances', symbols: [] })
+    await balances.ready
+    await nextEvent(
+      adapter.onEvent,
+      (e): e is Extract<MarketEvent, { kind: 'balance' }> => e.kind === 'balance',
+    )
+    simulator.inject('okx', { kind: 'drop', code: 1011 })
+    await nextEvent(
+      adapter.onEvent,
+      (e): e is StatusEvent => e.kind === 'status' && e.state === 'reconnecting',
+    )
+    await nextEvent(adapter.onEvent, (e): e is StatusEvent => e.kind === 'status' && e.state === 'open')
+    await nextEvent(
+      adapter.onEvent,
+      (e): e is Extract<MarketEvent, { kind: 'balance' }> => e.kind === 'balance',
+    )
   })
 
   it('an unknown key and a wrong passphrase are named; a refused login closes the private connection', async () => {

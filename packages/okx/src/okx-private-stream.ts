@@ -46,6 +46,7 @@ interface Waiter {
  */
 export class OkxPrivateStream {
   private socket: ReconnectingSocket | null = null
+  private opening = false
   private loggedIn = false
   private failed: TickmeshError | null = null
   private readonly channels = new Map<string, Record<string, string>>()
@@ -59,12 +60,24 @@ export class OkxPrivateStream {
   async add(channel: string, arg: Record<string, string>): Promise<void> {
     if (this.failed) throw this.failed
     this.channels.set(channel, arg)
-    await this.ensureLoggedIn()
     const acked = new Promise<void>((resolve, reject) => {
       const list = this.ackWaiters.get(channel) ?? []
       list.push({ resolve, reject })
       this.ackWaiters.set(channel, list)
     })
+    // Unhandled until awaited below; a login failure rejects it too.
+    acked.catch(() => undefined)
+    if (this.loggedIn) {
+      this.socket?.send(JSON.stringify({ op: 'subscribe', args: [arg] }))
+    } else {
+      // The login handler subscribes every channel once OKX accepts the login.
+      try {
+        await this.ensureLoggedIn()
+      } catch (error) {
+        this.rejectAck(channel, error as TickmeshError)
+        throw error
+      }
+    }
     const timer = setTimeout(
       () =>
         this.rejectAck(
@@ -77,7 +90,6 @@ export class OkxPrivateStream {
         ),
       this.options.ackTimeoutMs,
     )
-    this.socket?.send(JSON.stringify({ op: 'subscribe', args: [arg] }))
     try {
       await acked
     } finally {
@@ -106,47 +118,66 @@ export class OkxPrivateStream {
     await socket?.close(1000, 'closed')
   }
 
-  private async ensureLoggedIn(): Promise<void> {
-    if (this.loggedIn) return
+  private ensureLoggedIn(): Promise<void> {
+    if (this.loggedIn) return Promise.resolve()
     const waiting = new Promise<void>((resolve, reject) => this.loginWaiters.push({ resolve, reject }))
-    if (this.socket === null) {
-      if (!this.options.credentials) {
-        throw new ConfigError('Private OKX channels (orders, balances) need credentials.', {
-          venue: 'okx',
-          hint: 'Pass credentials: createCredentials({ apiKey, secret, passphrase }) to createOkx.',
+    // Concurrent subscribes share one connection attempt.
+    if (this.socket === null && !this.opening) {
+      this.opening = true
+      this.open()
+        .catch((error: unknown) => {
+          for (const waiter of this.loginWaiters.splice(0)) waiter.reject(error as TickmeshError)
         })
-      }
-      // Make sure signing works before connecting (missing secret/passphrase is a ConfigError).
-      buildOkxLogin(this.options.credentials, '0')
-      if (this.options.useServerTime) {
-        try {
-          await this.options.clock.sync()
-        } catch (error) {
-          this.options.onError(error as TickmeshError)
-        }
-      }
-      if (this.closed) throw new SubscriptionError('The OKX adapter was closed.', { venue: 'okx' })
-      this.socket = createReconnectingSocket({
-        urls: this.options.urls,
-        label: 'okx-private',
-        keepAlive: this.options.keepAlive,
-        dropQueueOnDisconnect: true,
-        ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),
-        ...(this.options.openTimeoutMs ? { openTimeoutMs: this.options.openTimeoutMs } : {}),
-        ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
-        onOpen: () => this.sendLogin(),
-        onMessage: (text, receivedAt) => this.onMessage(text, receivedAt),
-        onStatus: (change) => {
-          if (change.state !== 'open') this.loggedIn = false
-          this.options.onStatus(change)
-        },
-        onError: (error) => this.options.onError(error),
-      })
-      this.socket.connect().catch((error: unknown) => {
-        for (const waiter of this.loginWaiters.splice(0)) waiter.reject(error as TickmeshError)
-      })
+        .finally(() => {
+          this.opening = false
+        })
     }
     return waiting
+  }
+
+  private async open(): Promise<void> {
+    if (!this.options.credentials) {
+      throw new ConfigError('Private OKX channels (orders, balances) need credentials.', {
+        venue: 'okx',
+        hint: 'Pass credentials: createCredentials({ apiKey, secret, passphrase }) to createOkx.',
+      })
+    }
+    // Make sure signing works before connecting (missing secret/passphrase is a ConfigError).
+    buildOkxLogin(this.options.credentials, '0')
+    if (this.options.useServerTime) {
+      try {
+        await this.options.clock.sync()
+      } catch (error) {
+        // Sign with the local clock; a drift then shows up as a clear login error.
+        this.options.onError(error as TickmeshError)
+      }
+    }
+    if (this.closed) throw new SubscriptionError('The OKX adapter was closed.', { venue: 'okx' })
+    const socket = createReconnectingSocket({
+      urls: this.options.urls,
+      label: 'okx-private',
+      keepAlive: this.options.keepAlive,
+      dropQueueOnDisconnect: true,
+      ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),
+      ...(this.options.openTimeoutMs ? { openTimeoutMs: this.options.openTimeoutMs } : {}),
+      ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
+      onOpen: () => this.sendLogin(),
+      onMessage: (text, receivedAt) => this.onMessage(text, receivedAt),
+      onStatus: (change) => {
+        if (change.state !== 'open') this.loggedIn = false
+        this.options.onStatus(change)
+      },
+      onError: (error) => this.options.onError(error),
+    })
+    this.socket = socket
+    try {
+      await socket.connect()
+    } catch (error) {
+      // Never opened: forget it so the next subscribe starts over.
+      if (this.socket === socket) this.socket = null
+      await socket.close(1000, 'never opened').catch(() => undefined)
+      throw error
+    }
   }
 
   private timestampSeconds(): string {
@@ -180,11 +211,11 @@ export class OkxPrivateStream {
     if (control.type === 'login') {
       if (control.code !== '0') return
       this.loggedIn = true
-      for (const waiter of this.loginWaiters.splice(0)) waiter.resolve()
-      // After a reconnect, resubscribe what was subscribed.
-      if (this.channels.size > 0 && this.ackWaiters.size === 0) {
+      // Every channel, after the first login and after each reconnect.
+      if (this.channels.size > 0) {
         this.socket?.send(JSON.stringify({ op: 'subscribe', args: [...this.channels.values()] }))
       }
+      for (const waiter of this.loginWaiters.splice(0)) waiter.resolve()
       return
     }
     if (control.type === 'subscribe' && control.topic !== null) {
