@@ -77,7 +77,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     await stat(indexFile)
   } catch {
     throw new ConfigError(`The dashboard page is not built: ${indexFile} is missing.`, {
-      hint: 'Build it with `pnpm --filter @tickmesh/cli build` (a published @tickmesh/cli includes it).',
+      hint: 'Build it with `pnpm --filter @tickmesh/cli build` (its vite step writes dist/web); a published @tickmesh/cli includes it.',
     })
   }
 

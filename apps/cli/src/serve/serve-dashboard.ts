@@ -13,6 +13,8 @@ export interface ServeSettings {
   threshold: number
   notional: number
   updateIntervalMs?: number
+  /** A venue silent for longer than this shows as not connected (default 10 s). */
+  silentAfterMs?: number
   assetsDir?: string
   /** Print `{"kind":"serve","url":…}` instead of a sentence. */
   json: boolean
@@ -53,6 +55,7 @@ export async function serveDashboard(
         connections: run.session.connections,
         sourceLabel: source,
         ...(serve.updateIntervalMs === undefined ? {} : { updateIntervalMs: serve.updateIntervalMs }),
+        ...(serve.silentAfterMs === undefined ? {} : { silentAfterMs: serve.silentAfterMs }),
       })
       server = await startDashboardServer({
         feed,
