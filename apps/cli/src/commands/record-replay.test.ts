@@ -65,17 +65,30 @@ describe('record and replay', () => {
     const path = join(dir, 'session.ndjson.gz')
     const t = createTestIo()
     const code = await main(
-      argv('record', 'ETH/USDT', '--sim', '--venues', 'binance,okx', '--out', path, '--duration', '2s'),
+      argv(
+        'record',
+        'ETH/USDT',
+        '--sim',
+        '--venues',
+        'binance,okx',
+        '--out',
+        path,
+        '--duration',
+        '2s',
+        '--json',
+      ),
       t.io,
     )
     expect(code).toBe(0)
-    expect(t.stdout.text).toBe('')
+    const [result] = t.json()
+    expect(result).toMatchObject({ kind: 'recording', path, droppedSensitive: 0, droppedOverflow: 0 })
     const summary = /Recorded (\d+) messages \(([\d.]+ (?:KiB|MiB|B))\)/.exec(t.stderr.text)
     expect(summary).not.toBeNull()
     const text = gunzipSync(readFileSync(path)).toString('utf8')
     const items = []
     for await (const item of readRecording(path)) items.push(item)
     expect(items.length).toBe(Number(summary![1]))
+    expect(result!.messages).toBe(items.length)
     expect(text.split('\n').filter(Boolean)).toHaveLength(items.length)
     expect(new Set(items.map((item) => item.venue))).toEqual(new Set(['binance', 'okx']))
     expect(items.some((item) => item.kind === 'rest' && item.url.includes('/api/v3/depth'))).toBe(true)

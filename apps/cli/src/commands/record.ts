@@ -47,7 +47,7 @@ Examples:
 }
 
 /**
- * Runs a live session writing every raw item to `path`; `eachEvent` (from `stream --record`) also
+ * Runs a live session writing every raw item to `path`; `attach` (from `stream --record`) also
  * gets the normalized events. Prints a live count to a terminal's stderr and a summary at the end.
  */
 export async function recordSession(
@@ -88,6 +88,19 @@ export async function recordSession(
       await active.close().catch(() => undefined)
       if (live) io.stderr.write('\r\x1b[K')
       const writer = active.writer
+      if (active.failure === null && settings.json) {
+        io.stdout.write(
+          `${JSON.stringify({
+            kind: 'recording',
+            path,
+            messages: writer.messages,
+            bytes: writer.bytes,
+            droppedSensitive: writer.droppedSensitive,
+            droppedOverflow: writer.droppedOverflow,
+            durationMs: Date.now() - startedAt,
+          })}\n`,
+        )
+      }
       if (active.failure === null) {
         printError(
           io,
