@@ -145,6 +145,19 @@ describe('live commands against the embedded simulator', () => {
     expect(lines[0]).toMatch(/venue\s+messages\s+msg\/s\s+p50/)
     expect(lines.some((line) => /^binance\s+\d+/.test(line))).toBe(true)
     expect(lines.some((line) => /^okx\s+\d+/.test(line))).toBe(true)
+    // The histogram: a header of buckets, then per venue the shares, summing to about 100%.
+    const header = lines.findIndex((line) => line.startsWith('histogram'))
+    expect(lines[header]).toMatch(/<1ms\s+1-2\s+2-5/)
+    const okx = lines.slice(header).find((line) => line.startsWith('okx'))!
+    const shares = okx
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map((cell) => Number.parseInt(cell, 10))
+    expect(shares).toHaveLength(10)
+    const total = shares.reduce((sum, share) => sum + share, 0)
+    expect(total).toBeGreaterThanOrEqual(95)
+    expect(total).toBeLessThanOrEqual(105)
   })
 
   it('sim prints one JSON line per venue and stops cleanly on the signal', async () => {
