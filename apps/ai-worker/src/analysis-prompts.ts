@@ -15,7 +15,7 @@ const TASKS: Record<AnalysisKind, string> = {
 
 const FIELD_GUIDE = [
   'mid: consolidated mid price across venues',
-  'returnPct: price change over the window, percent',
+  'returnPct: price change over the watched part of the window (historyMs of windowMs), percent',
   'realizedVolatility: sqrt of summed squared log returns over the window (not annualized)',
   'zScore: latest mid against the rolling mean, in standard deviations (computed locally)',
   'dispersionBps: spread of venue mids, basis points',

@@ -20,6 +20,7 @@ export interface InputsSummary {
   staleVenues: string[]
   disruptions: number
   windowMs: number
+  historyMs: number
 }
 
 /** One NDJSON line per analysis of one symbol. */
@@ -66,6 +67,7 @@ export function summarizeInputs(features: SymbolFeatures): InputsSummary {
     staleVenues: features.staleVenues,
     disruptions: features.disruptions,
     windowMs: features.windowMs,
+    historyMs: Math.round(features.historyMs),
   }
 }
 

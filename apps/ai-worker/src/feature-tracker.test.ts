@@ -90,6 +90,8 @@ describe('feature tracker over a scripted market view', () => {
     expect(Math.abs(features.tradeImbalance!)).toBeLessThan(0.15)
     expect(features.dispersionBps!).toBeLessThan(1)
     expect(features.disruptions).toBe(0)
+    expect(features.spreadRatio).toBeCloseTo(1, 1)
+    expect(features.historyMs).toBe(89_000)
     expect(localAnomaly(features).isAnomaly).toBe(false)
   })
 
@@ -130,6 +132,21 @@ describe('feature tracker over a scripted market view', () => {
     const features = tracker.features('BTC/USDT')
     expect(features.dispersionBps!).toBeGreaterThan(25)
     expect(features.disruptions).toBe(1)
+  })
+
+  it('a widening spread shows in the spread ratio; a crossed market is dispersion, not a spread', () => {
+    const { tracker, feed, advance } = calmMarket(30)
+    let time = advance(1_000)
+    feed(bbo('binance', time, 59_990, 60_010))
+    feed(bbo('okx', time, 59_990, 60_010))
+    tracker.sample()
+    expect(tracker.features('BTC/USDT').spreadRatio!).toBeGreaterThan(10)
+    time = advance(1_000)
+    feed(bbo('okx', time, 60_020, 60_022))
+    tracker.sample()
+    const crossed = tracker.features('BTC/USDT')
+    expect(crossed.spreadBps!).toBeLessThan(0)
+    expect(crossed.spreadRatio).toBeNull()
   })
 
   it('reports no z-score and no volume ratio before it has a baseline', () => {

@@ -155,6 +155,7 @@ export class FeatureTracker {
       symbol,
       asOf: now,
       windowMs: this.windowMs,
+      historyMs: Math.max(0, coveredMs),
       mid: bbo?.mid ?? null,
       return: returnCount > 0 ? returnSum / returnCount : null,
       realizedVolatility: volCount > 0 ? volSum / volCount : null,
@@ -191,10 +192,17 @@ export class FeatureTracker {
     const baseline = last - first
     if (baseline < this.minBaselineSamples) return { zScore: null, midSamples, spreadRatio: null }
     let midSum = 0
+    // Crossed or locked consolidated spreads (venues disagreeing) are dispersion, not a spread
+    // baseline: only positive spreads form the usual spread.
     let spreadSum = 0
+    let spreadCount = 0
     for (let i = first; i < last; i++) {
       midSum += samples.get(i, 1)
-      spreadSum += samples.get(i, 2)
+      const spread = samples.get(i, 2)
+      if (spread > 0) {
+        spreadSum += spread
+        spreadCount++
+      }
     }
     const mean = midSum / baseline
     let squares = 0
@@ -205,11 +213,12 @@ export class FeatureTracker {
     // A floor of 0.01 bps of the price keeps a perfectly flat baseline from dividing by zero.
     const std = Math.max(Math.sqrt(squares / baseline), mean * 1e-6)
     const latestMid = samples.get(last, 1)
-    const meanSpread = spreadSum / baseline
+    const latestSpread = samples.get(last, 2)
+    const enoughSpreads = spreadCount >= this.minBaselineSamples / 2 && latestSpread > 0
     return {
       zScore: (latestMid - mean) / std,
       midSamples,
-      spreadRatio: meanSpread > 0 ? samples.get(last, 2) / meanSpread : null,
+      spreadRatio: enoughSpreads ? latestSpread / (spreadSum / spreadCount) : null,
     }
   }
 

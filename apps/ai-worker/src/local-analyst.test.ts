@@ -8,6 +8,7 @@ function calm(overrides: Partial<SymbolFeatures> = {}): SymbolFeatures {
     symbol: 'BTC/USDT',
     asOf: Date.UTC(2026, 10, 25, 12),
     windowMs: 300_000,
+    historyMs: 300_000,
     mid: 60_000,
     return: 0.0001,
     realizedVolatility: 0.002,

@@ -14,6 +14,7 @@ function features(symbol: string, zScore: number | null): SymbolFeatures {
     symbol,
     asOf: Date.UTC(2026, 10, 25, 12),
     windowMs: 300_000,
+    historyMs: 300_000,
     mid: 100,
     return: 0.001,
     realizedVolatility: 0.002,

@@ -10,6 +10,8 @@ export interface SymbolFeatures {
   asOf: number
   /** Length of the rolling window the statistics cover (ms). */
   windowMs: number
+  /** How much of the window the tracker has actually watched (ms); less than `windowMs` after start. */
+  historyMs: number
   /** Consolidated mid across fresh venues. */
   mid: number | null
   /** Price return over the window as a fraction, averaged across venues. */
@@ -24,7 +26,7 @@ export interface SymbolFeatures {
   dispersionBps: number | null
   /** Consolidated spread in basis points of the mid. */
   spreadBps: number | null
-  /** Current consolidated spread over its rolling mean (2 = twice as wide as usual). */
+  /** Current consolidated spread over its rolling mean of positive spreads (2 = twice as wide as usual); null when crossed. */
   spreadRatio: number | null
   /** Base volume traded in the short window, all venues. */
   volume: number
