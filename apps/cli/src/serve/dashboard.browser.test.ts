@@ -239,4 +239,47 @@ describe('tickmesh serve --sim in Chromium', () => {
       await stopServe(running)
     }
   }, 120_000)
+  it('a page opened late draws the history at once and reconnects by itself when the server restarts', async () => {
+    let running: Running | null = null
+    let restarted: Running | null = null
+    const page = await browser!.newPage()
+    try {
+      running = await startServe()
+      const { port } = running.handle.server
+      // Let the server collect a few seconds of history before any page connects.
+      await expect
+        .poll(
+          () => running!.handle.feed.snapshot().history['BTC/USDT']!.filter((p) => p.mid !== null).length,
+          {
+            timeout: 25_000,
+          },
+        )
+        .toBeGreaterThanOrEqual(3)
+      await page.goto(running.handle.url)
+      await expect
+        .poll(() => page.getAttribute('[data-testid="link-status"]', 'data-state'), { timeout: 15_000 })
+        .toBe('live')
+      // The snapshot alone already draws lines (three seconds of mids).
+      const chart = '[data-testid="chart-price-BTC-USDT"]'
+      expect((await canvasDigest(page, chart)).inked).toBeGreaterThan(100)
+
+      await stopServe(running)
+      running = null
+      await expect
+        .poll(() => page.getAttribute('[data-testid="link-status"]', 'data-state'), { timeout: 15_000 })
+        .not.toBe('live')
+      expect(await page.locator('[data-testid="link-status"]').textContent()).toMatch(/retrying|reconnecting/)
+
+      restarted = await startServe(port)
+      await expect
+        .poll(() => page.getAttribute('[data-testid="link-status"]', 'data-state'), { timeout: 20_000 })
+        .toBe('live')
+      await expect.poll(async () => (await venueRow(page, 'okx')).connected, { timeout: 25_000 }).toBe('true')
+      expect(await page.locator('article.card').count()).toBe(2)
+    } finally {
+      await page.close()
+      await stopServe(running)
+      await stopServe(restarted)
+    }
+  }, 120_000)
 })

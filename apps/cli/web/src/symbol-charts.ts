@@ -12,6 +12,9 @@ import type { SymbolPoint } from '../../src/serve/dashboard-messages'
 import { MID_COLOR, SPREAD_COLOR, venueColor } from './venue-colors'
 
 type Line = ISeriesApi<'Line'>
+
+/** Below this many one-second points the charts fit their content instead of scrolling. */
+const FIT_UNTIL_POINTS = 120
 type Datum = LineData<UTCTimestamp> | WhitespaceData<UTCTimestamp>
 
 const CHART_OPTIONS = {
@@ -37,6 +40,7 @@ export class SymbolCharts {
   private readonly mid: Line
   private readonly spread: Line
   private lastTime = Number.NEGATIVE_INFINITY
+  private pointCount = 0
 
   constructor(
     readonly symbol: string,
@@ -77,7 +81,6 @@ export class SymbolCharts {
         this.price.addSeries(LineSeries, {
           color,
           lineWidth: 1,
-          title: venue,
           lastValueVisible: false,
           priceLineVisible: false,
         }),
@@ -118,13 +121,15 @@ export class SymbolCharts {
     this.mid.setData(points.map((point) => datum(point.time, point.mid)))
     this.spread.setData(points.map((point) => datum(point.time, point.spreadBps)))
     this.lastTime = points.length > 0 ? points[points.length - 1]!.time : Number.NEGATIVE_INFINITY
-    this.price.timeScale().scrollToRealTime()
+    this.pointCount = points.length
+    this.fit()
   }
 
   /** Adds or replaces (same second) the newest point. */
   update(point: SymbolPoint): void {
     // The charts refuse data older than their last point; a restarted server sends a snapshot first.
     if (point.time < this.lastTime) return
+    if (point.time > this.lastTime) this.pointCount++
     this.lastTime = point.time
     for (const [venue, series] of this.mids) series.update(datum(point.time, venueValue(point.mids, venue)))
     for (const [venue, series] of this.deviations) {
@@ -132,6 +137,15 @@ export class SymbolCharts {
     }
     this.mid.update(datum(point.time, point.mid))
     this.spread.update(datum(point.time, point.spreadBps))
+    this.fit()
+  }
+
+  /** Spreads a short history over the width; once there is enough, the charts scroll with time. */
+  private fit(): void {
+    for (const chart of [this.price, this.deviation]) {
+      if (this.pointCount < FIT_UNTIL_POINTS) chart.timeScale().fitContent()
+      else if (this.pointCount === FIT_UNTIL_POINTS) chart.timeScale().applyOptions({ barSpacing: 6 })
+    }
   }
 
   dispose(): void {

@@ -24,7 +24,7 @@ function body(table: HTMLElement): HTMLTableSectionElement {
 export function statusText(row: VenueHealthRow): { text: string; level: 'ok' | 'warn' | 'down' } {
   if (row.connected && row.stale) return { text: 'open · no fresh quote', level: 'warn' }
   if (row.connected) return { text: 'connected', level: 'ok' }
-  if (row.state === 'open') return { text: 'silent', level: 'warn' }
+  if (row.state === 'open') return { text: `silent ${age(row.lastMessageAgeMs)}`, level: 'warn' }
   if (row.state === 'connecting') return { text: 'connecting', level: 'warn' }
   return { text: `disconnected · ${row.state}`, level: 'down' }
 }
@@ -46,7 +46,7 @@ export function renderVenues(table: HTMLElement, state: DashboardState): void {
     if (dropped !== null && dropped < 60_000 && status.level === 'ok') {
       const note = document.createElement('span')
       note.className = 'note'
-      note.textContent = ` · dropped ${age(dropped)} ago`
+      note.textContent = `dropped ${age(dropped)} ago`
       statusCell.append(note)
     }
     if (row.reason !== null && status.level !== 'ok') statusCell.title = row.reason
@@ -116,7 +116,8 @@ export function renderArbitrage(table: HTMLElement, counts: HTMLElement, state: 
 export function renderNotices(list: HTMLElement, state: DashboardState): void {
   const items = state.notices.slice(0, 30).map((notice) => {
     const li = document.createElement('li')
-    li.className = notice.state === 'open' ? 'ok' : 'down'
+    li.className = notice.state === 'open' ? 'ok' : notice.state === 'connecting' ? 'muted' : 'down'
+    if (notice.reason !== null) li.title = notice.reason
     const venue = document.createElement('span')
     venue.textContent = notice.venue
     venue.style.color = venueColor(notice.venue)
