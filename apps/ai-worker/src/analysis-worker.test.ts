@@ -96,6 +96,42 @@ describe('analysis worker triggers', () => {
     for (const call of calls) expect(call.symbols).toEqual(['BTC/USDT'])
   })
 
+  it('skips a digest while the previous one is still running', async () => {
+    let calls = 0
+    let release: () => void = () => undefined
+    const released = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const stuck: Analyst = {
+      name: 'stuck',
+      analyze: async () => {
+        calls++
+        await released
+        return []
+      },
+    }
+    let clock = T0
+    const view = createMarketView({ now: () => clock, staleAfterMs: Number.POSITIVE_INFINITY })
+    view.ingest(quote(clock, 60_000))
+    const tracker = new FeatureTracker(view, { symbols: ['BTC/USDT'] })
+    worker = new AnalysisWorker({
+      tracker,
+      analyst: stuck,
+      onRecord: () => undefined,
+      digestEveryMs: 10,
+      evaluateEveryMs: 1_000,
+    })
+    worker.start()
+    const startedAt = Date.now()
+    while (worker.skippedDigests < 3 && Date.now() - startedAt < 10_000)
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    clock += 1
+    expect(worker.skippedDigests).toBeGreaterThanOrEqual(3)
+    expect(worker.digests).toBe(1)
+    expect(calls).toBe(3)
+    release()
+  })
+
   it('close waits for analyses in flight and still delivers them', async () => {
     let release: () => void = () => undefined
     const slow: Analyst = {

@@ -132,6 +132,19 @@ describe('gateway client against a loopback OpenAI-compatible server', () => {
     expect(server.requests).toHaveLength(2)
   })
 
+  it('retries network errors, then reports the gateway unreachable', async () => {
+    const closed = await startOpenAiTestServer()
+    const baseUrl = closed.baseUrl
+    await closed.close()
+    const response = await makeClient({ baseUrl, maxRetries: 2, random: () => 0.5 }).generate(request)
+    expect(response.ok).toBe(false)
+    if (response.ok) return
+    expect(response.error.reason).toBe('network')
+    expect(response.error.code).toBe('CONNECTION_ERROR')
+    expect(response.attempts).toBe(3)
+    expect(delays).toEqual([500, 1_000])
+  })
+
   it('times out a slow response', async () => {
     server.enqueue({ content: { verdict: 'up', confidence: 0.5 }, delayMs: 5_000 })
     const response = await makeClient({ timeoutMs: 150 }).generate(request)

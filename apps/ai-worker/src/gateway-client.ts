@@ -304,8 +304,9 @@ function classify(
   error: unknown,
   model: string,
 ): { error: ModelCallError; retryable: boolean; retryAfterMs: number | null } {
-  if (APICallError.isInstance(error)) {
-    const status = error.statusCode ?? null
+  // The SDK reports a failed fetch (refused, reset, DNS) as an APICallError without a status.
+  if (APICallError.isInstance(error) && error.statusCode !== undefined) {
+    const status = error.statusCode
     const retryAfterMs = parseRetryAfterMs(error.responseHeaders?.['retry-after'] ?? null)
     if (status === 429) {
       return {
