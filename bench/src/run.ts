@@ -1,1 +1,81 @@
-export {}
+// `pnpm bench` runs every section and prints markdown tables whose key figures are ratios to a floor
+// measured in the same run; `pnpm bench --quick` is the CI smoke run (small sizes, no thresholds,
+// well under a minute). `--only decode,books,…` runs a subset. Results are also written to
+// bench/results/latest(-quick).md.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { aggregatorTable, runAggregatorBench } from './aggregator-bench'
+import { bookTable, runBookBench } from './book-bench'
+import { captureFrames } from './capture-frames'
+import { decodeTable, runDecodeBench } from './decode-bench'
+import { currentLoad, machineInfo } from './machine'
+import { VENUES_UNDER_TEST } from './venues'
+
+const SECTIONS = ['decode', 'books', 'aggregator'] as const
+type Section = (typeof SECTIONS)[number]
+
+function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<Section> } {
+  const quick = argv.includes('--quick')
+  const onlyArg = argv.find((arg) => arg.startsWith('--only='))
+  const only = new Set<Section>(
+    onlyArg === undefined
+      ? SECTIONS
+      : (onlyArg
+          .slice('--only='.length)
+          .split(',')
+          .filter((name): name is Section => (SECTIONS as readonly string[]).includes(name)) as Section[]),
+  )
+  return { quick, only }
+}
+
+async function main(): Promise<void> {
+  const { quick, only } = parseArgs(process.argv.slice(2))
+  const started = performance.now()
+  const machine = machineInfo()
+  const out: string[] = []
+  const print = (text: string): void => {
+    out.push(text)
+    console.log(text)
+  }
+  print(`# tickmesh benchmarks${quick ? ' (quick smoke run: small sizes, figures are indicative only)' : ''}`)
+  print('')
+  print(`- CPU: ${machine.cpu} (${machine.cores} cores visible)`)
+  print(`- Node: ${machine.node}`)
+  print(`- Date: ${machine.date}`)
+  print(`- Load average at start (1/5/15 min): ${machine.loadAverage}`)
+
+  if (only.has('decode')) {
+    const captures = await captureFrames(VENUES_UNDER_TEST, {
+      framesPerChannel: quick ? 500 : 3000,
+      maxMs: quick ? 1500 : 4000,
+    })
+    const rows = await runDecodeBench(VENUES_UNDER_TEST, captures, {
+      rounds: quick ? 3 : 21,
+      framesPerRound: quick ? 500 : 2000,
+    })
+    print('\n## 1. Decode (messages/s, ratio to JSON.parse of the same frames)\n')
+    print(decodeTable(rows))
+  }
+  if (only.has('books')) {
+    print('\n## 2. Order books (ns per level update, OrderBook vs a plain Map)\n')
+    print(bookTable(runBookBench({ rounds: quick ? 3 : 15, updates: quick ? 5_000 : 20_000 })))
+  }
+  if (only.has('aggregator')) {
+    print('\n## 5. Aggregator (MarketView.ingest vs a plain loop)\n')
+    print(aggregatorTable(runAggregatorBench({ rounds: quick ? 3 : 15, events: quick ? 20_000 : 100_000 })))
+  }
+
+  print('')
+  print(`Load average at end (1/5/15 min): ${currentLoad()}`)
+  print(`Total time: ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  const dir = new URL('../results/', import.meta.url)
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(new URL(quick ? 'latest-quick.md' : 'latest.md', dir), `${out.join('\n')}\n`)
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error('tickmesh bench failed:', error)
+    process.exit(1)
+  },
+)
