@@ -302,6 +302,7 @@ describe('tickmesh-ai main', () => {
       [['--digest-every', '5'], {}, 'Invalid --digest-every "5"'],
       [[], { TICKMESH_AI_API_KEY: 'sk-x' }, 'no gateway is named'],
       [['--preset', 'acme'], {}, 'Unknown gateway preset "acme"'],
+      [['--sim', '--window', '10s', '--short-window', '1m'], {}, 'feature windows are inconsistent'],
     ]
     for (const [argv, env, message] of cases) {
       const run = await runUntil(argv, env, () => true, 5_000)

@@ -157,20 +157,31 @@ async function run(config: WorkerConfig, io: WorkerIo): Promise<number> {
     await writer.close()
     throw error
   }
-  const tracker = new FeatureTracker(source.view, {
-    symbols: config.symbols,
-    windowMs: config.windowMs,
-    shortWindowMs: config.shortWindowMs,
-  })
-  const unsubscribe = source.onEvent((event) => tracker.observe(event))
-  const worker = new AnalysisWorker({
-    tracker,
-    analyst,
-    onRecord: emit,
-    digestEveryMs: config.digestEveryMs,
-    evaluateEveryMs: config.evaluateEveryMs,
-    anomalyCooldownMs: config.anomalyCooldownMs,
-  })
+  let tracker: FeatureTracker
+  let worker: AnalysisWorker
+  try {
+    tracker = new FeatureTracker(source.view, {
+      symbols: config.symbols,
+      windowMs: config.windowMs,
+      shortWindowMs: config.shortWindowMs,
+    })
+    worker = new AnalysisWorker({
+      tracker,
+      analyst,
+      onRecord: emit,
+      digestEveryMs: config.digestEveryMs,
+      evaluateEveryMs: config.evaluateEveryMs,
+      anomalyCooldownMs: config.anomalyCooldownMs,
+    })
+  } catch (error) {
+    gateway?.close()
+    await source.close()
+    await publisher?.close()
+    await writer.close()
+    throw error
+  }
+  const featureTracker = tracker
+  const unsubscribe = source.onEvent((event) => featureTracker.observe(event))
   void source.ready.then((problems) => {
     for (const problem of problems) notice('SUBSCRIPTION_FAILED', problem)
   })
