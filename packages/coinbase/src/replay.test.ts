@@ -21,11 +21,18 @@ async function until(predicate: () => boolean, timeoutMs = 15_000): Promise<void
   }
 }
 
-/** What both runs must agree on: market data without local receive times. */
-function comparable(events: readonly MarketEvent[]): unknown[] {
-  return events
-    .filter((e) => e.kind === 'book' || e.kind === 'trade' || e.kind === 'gap')
-    .map((e) => ({ ...e, receivedAt: 0 }))
+/**
+ * What both runs must agree on: each stream's events in order, without local receive times. Books
+ * and trades are compared as separate streams: a REST backfill resolves asynchronously, so where
+ * backfilled trades fall between book events depends on timing, live and in replay alike.
+ */
+function comparable(events: readonly MarketEvent[]): Record<string, unknown[]> {
+  const streams: Record<string, unknown[]> = { book: [], trades: [] }
+  for (const event of events) {
+    if (event.kind === 'book') streams.book!.push({ ...event, receivedAt: 0 })
+    else if (event.kind === 'trade' || event.kind === 'gap') streams.trades!.push({ ...event, receivedAt: 0 })
+  }
+  return streams
 }
 
 // `onRaw` records every frame and REST response; feeding them to the frame processor (as
