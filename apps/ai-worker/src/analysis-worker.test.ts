@@ -119,6 +119,7 @@ describe('analysis worker triggers', () => {
       analyst: stuck,
       onRecord: () => undefined,
       digestEveryMs: 10,
+      firstDigestAfterMs: 0,
       evaluateEveryMs: 1_000,
     })
     worker.start()
@@ -130,6 +131,33 @@ describe('analysis worker triggers', () => {
     expect(worker.digests).toBe(1)
     expect(calls).toBe(3)
     release()
+  })
+
+  it('runs the first digest after firstDigestAfterMs, not a whole period later', async () => {
+    const kinds: AnalysisKind[] = []
+    const recording: Analyst = {
+      name: 'recording',
+      analyze: async (kind) => {
+        kinds.push(kind)
+        return []
+      },
+    }
+    const view = createMarketView({ staleAfterMs: Number.POSITIVE_INFINITY })
+    view.ingest(quote(T0, 60_000))
+    const tracker = new FeatureTracker(view, { symbols: ['BTC/USDT'] })
+    worker = new AnalysisWorker({
+      tracker,
+      analyst: recording,
+      onRecord: () => undefined,
+      digestEveryMs: 3_600_000,
+      firstDigestAfterMs: 20,
+    })
+    worker.start()
+    const startedAt = Date.now()
+    while (kinds.length < 3 && Date.now() - startedAt < 10_000)
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(kinds.sort()).toEqual(['anomaly', 'sentiment', 'signal'])
+    expect(worker.digests).toBe(1)
   })
 
   it('close waits for analyses in flight and still delivers them', async () => {

@@ -16,6 +16,11 @@ export interface AnalysisWorkerOptions {
   onRecord: (record: OutputRecord) => void
   /** Periodic market digest (all kinds, all symbols). Default 5 minutes; 0 disables. */
   digestEveryMs?: number
+  /**
+   * The first digest comes this long after start rather than a whole period later, so a fresh start
+   * shows analyses once the features have a baseline. Default `min(digestEveryMs, 60 000)`.
+   */
+  firstDigestAfterMs?: number
   /** Feature sampling and anomaly check cadence. Default 1 000 ms. */
   evaluateEveryMs?: number
   /** A local anomaly score at or above this asks for an anomaly analysis. Default 1 (a threshold reached). */
@@ -43,6 +48,7 @@ export class AnalysisWorker {
   private readonly running = new Set<Promise<void>>()
   private evaluateTimer: ReturnType<typeof setInterval> | null = null
   private digestTimer: ReturnType<typeof setInterval> | null = null
+  private firstDigestTimer: ReturnType<typeof setTimeout> | null = null
   private digestInProgress = false
   private closed = false
   skippedDigests = 0
@@ -66,8 +72,13 @@ export class AnalysisWorker {
   start(): void {
     if (this.closed || this.evaluateTimer !== null) return
     this.evaluateTimer = setInterval(() => this.evaluate(), this.evaluateEveryMs)
-    if (this.digestEveryMs > 0)
+    if (this.digestEveryMs <= 0) return
+    const firstAfter = this.options.firstDigestAfterMs ?? Math.min(this.digestEveryMs, 60_000)
+    this.firstDigestTimer = setTimeout(() => {
+      this.firstDigestTimer = null
+      void this.digest('digest')
       this.digestTimer = setInterval(() => this.digest('digest'), this.digestEveryMs)
+    }, firstAfter)
   }
 
   /** Samples features and asks for anomaly analyses of symbols whose local score crossed the threshold. */
@@ -150,6 +161,8 @@ export class AnalysisWorker {
     this.closed = true
     if (this.evaluateTimer !== null) clearInterval(this.evaluateTimer)
     if (this.digestTimer !== null) clearInterval(this.digestTimer)
+    if (this.firstDigestTimer !== null) clearTimeout(this.firstDigestTimer)
+    this.firstDigestTimer = null
     this.evaluateTimer = null
     this.digestTimer = null
     await Promise.all([...this.running])
