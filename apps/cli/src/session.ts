@@ -178,6 +178,8 @@ export async function openLiveSession(options: LiveSessionOptions): Promise<Live
       fail(asUsageError(failures[0]!))
       return
     }
+    // One warning per venue and reason, naming every channel it concerns.
+    const grouped = new Map<string, { failure: SubscriptionFailure; channels: string[] }>()
     for (const entry of failures) {
       const connection = connections.get(entry.venue)
       // A venue that never connected is reported once, by the watchdog, with this as the reason.
@@ -185,7 +187,13 @@ export async function openLiveSession(options: LiveSessionOptions): Promise<Live
         connection.reason = firstLine(entry.error)
         continue
       }
-      options.onWarning(`Warning: ${describeFailure(entry)}`)
+      const key = `${entry.venue}|${entry.symbols.join(',')}|${firstLine(entry.error)}`
+      const group = grouped.get(key)
+      if (group === undefined) grouped.set(key, { failure: entry, channels: [entry.channel] })
+      else group.channels.push(entry.channel)
+    }
+    for (const { failure, channels } of grouped.values()) {
+      options.onWarning(`Warning: ${describeFailure(failure, channels)}`)
     }
   })
 
@@ -211,11 +219,11 @@ function firstLine(error: Error): string {
   return text.split('\n')[0] ?? text
 }
 
-function describeFailure(failure: SubscriptionFailure): string {
+function describeFailure(failure: SubscriptionFailure, channels: readonly string[]): string {
   const error = failure.error
   const text = error instanceof TickmeshError ? error.shortMessage : error.message
   const hint = error instanceof TickmeshError && error.hint ? ` ${error.hint}` : ''
-  return `${failure.venue} refused ${failure.channel} for ${failure.symbols.join(', ')}: ${text}${hint}`
+  return `${failure.venue} refused ${channels.join(', ')} for ${failure.symbols.join(', ')}: ${text}${hint}`
 }
 
 function asUsageError(failure: SubscriptionFailure): UsageError {

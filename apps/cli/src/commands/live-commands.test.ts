@@ -185,6 +185,32 @@ describe('live commands against the embedded simulator', () => {
 })
 
 describe('live command errors', () => {
+  it('a venue refusing a market is one warning; the other venues go on (exit 0)', async () => {
+    const t = createTestIo()
+    const code = await main(
+      argv(
+        'stream',
+        'BTC/USDT:USDT',
+        '--market',
+        'linear',
+        '--sim',
+        '--json',
+        '--venues',
+        'okx,coinbase',
+        '--duration',
+        '2s',
+      ),
+      t.io,
+    )
+    expect(code).toBe(0)
+    const warnings = t.stderr.text.trim().split('\n')
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/^Warning: coinbase refused ticker, trades, bbo for BTC\/USDT:USDT: .*linear/)
+    expect(
+      t.json().some((event) => event.venue === 'okx' && event.market === 'linear' && event.kind === 'bbo'),
+    ).toBe(true)
+  })
+
   it('a misspelt symbol names the right spelling and exits 2', async () => {
     const t = createTestIo()
     const code = await main(
