@@ -12,6 +12,7 @@ interface ServeOptions extends LiveOptions {
   notional: string
   updateInterval?: string
   assets?: string
+  ai?: boolean
 }
 
 const DEFAULT_SYMBOLS = ['BTC/USDT', 'ETH/USDT']
@@ -31,6 +32,7 @@ export function registerServe(program: Command, context: CliContext): void {
       'quote amount the arbitrage sizing walks the books for (0 = top of book)',
       '0',
     )
+    .option('--ai', "in-process AI analyses (the AI worker's local analyst: sentiment, anomaly, signal)")
     .addOption(hiddenOption('--update-interval <ms>', 'ms between pushed updates (min 100)'))
     .addOption(hiddenOption('--assets <dir>', 'serve the page from this directory (a vite build)'))
   addLiveOptions(command)
@@ -52,6 +54,7 @@ Examples:
         threshold: parseNumber('--threshold', raw.threshold, -10_000, 10_000) / 10_000,
         notional: parseNumber('--notional', raw.notional, 0, 1e12),
         json: settings.json,
+        ai: raw.ai === true,
         ...(raw.updateInterval === undefined
           ? {}
           : {

@@ -2,6 +2,7 @@ import { type LiveSettings, runLive } from '../commands/live-run'
 import type { CliContext } from '../context'
 import type { LiveSession } from '../session'
 import type { StopReason } from '../stop'
+import type { AiAnalyses } from './ai-analyses'
 import { DashboardFeed } from './dashboard-feed'
 import { type DashboardServer, startDashboardServer } from './dashboard-server'
 import { defaultAssetsDir } from './web-assets'
@@ -18,6 +19,11 @@ export interface ServeSettings {
   assetsDir?: string
   /** Print `{"kind":"serve","url":…}` instead of a sentence. */
   json: boolean
+  /** Run the AI worker's local analyst in-process and show its analyses. */
+  ai?: boolean
+  /** With `ai`: the first digest after this long (default 15 s) and then every `aiDigestEveryMs` (60 s). */
+  aiFirstDigestAfterMs?: number
+  aiDigestEveryMs?: number
 }
 
 /** What a running dashboard exposes to embedders and tests. */
@@ -45,6 +51,7 @@ export async function serveDashboard(
   const channels = serve.notional > 0 ? (['bbo', 'ticker', 'book'] as const) : (['bbo', 'ticker'] as const)
   let feed: DashboardFeed | null = null
   let server: DashboardServer | null = null
+  let ai: AiAnalyses | null = null
   try {
     return await runLive(context, settings, { channels, view, ...depth }, async (run) => {
       const source = settings.sim ? 'simulator' : 'live venues'
@@ -64,6 +71,19 @@ export async function serveDashboard(
         host: serve.host,
       })
       feed.start()
+      if (serve.ai === true) {
+        const { startAiAnalyses } = await import('./ai-analyses')
+        const target = feed
+        ai = await startAiAnalyses({
+          source: run.session.client,
+          symbols: settings.symbols,
+          onAnalysis: (row) => target.addAnalysis(row),
+          ...(serve.aiFirstDigestAfterMs === undefined
+            ? {}
+            : { firstDigestAfterMs: serve.aiFirstDigestAfterMs }),
+          ...(serve.aiDigestEveryMs === undefined ? {} : { digestEveryMs: serve.aiDigestEveryMs }),
+        })
+      }
       run.out.line(
         serve.json
           ? JSON.stringify({ kind: 'serve', url: server.url, source, symbols: settings.symbols })
@@ -78,6 +98,7 @@ export async function serveDashboard(
       })
     })
   } finally {
+    await (ai as AiAnalyses | null)?.close()
     ;(feed as DashboardFeed | null)?.close()
     await (server as DashboardServer | null)?.close()
   }
