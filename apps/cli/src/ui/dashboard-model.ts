@@ -64,6 +64,8 @@ export interface VenueStatusRow {
   stale: boolean
   messagesPerSecond: number
   latencyP50Ms: number | null
+  /** Why the venue is not connected (the adapter's last status reason or error), else null. */
+  reason: string | null
 }
 
 /** Everything the dashboard draws; a plain value so the component is a pure function of it. */
@@ -234,9 +236,11 @@ export class DashboardModel {
     const venues: VenueStatusRow[] = this.venues.map((venue) => {
       const connection = connections.get(venue)
       const stats = health.get(venue)
+      const state = connection?.state ?? stats?.state ?? 'connecting'
       return {
         venue,
-        state: connection?.state ?? stats?.state ?? 'connecting',
+        state,
+        reason: state === 'open' ? null : (connection?.reason ?? null),
         reconnects: Math.max(connection?.reconnects ?? 0, stats?.reconnects ?? 0),
         resyncs: Math.max(connection?.resyncs ?? 0, stats?.resyncs ?? 0),
         stale: !freshVenues.has(venue),

@@ -49,8 +49,13 @@ function ticker(venue: VenueId, symbol: string, last: number, volume: number, at
   }
 }
 
-function connection(venue: VenueId, state: string, reconnects = 0): VenueConnection {
-  return { venue, state, reached: true, reason: null, url: null, reconnects, resyncs: 0 }
+function connection(
+  venue: VenueId,
+  state: string,
+  reconnects = 0,
+  reason: string | null = null,
+): VenueConnection {
+  return { venue, state, reached: true, reason, url: null, reconnects, resyncs: 0 }
 }
 
 /** A scripted market: three venues on BTC/USDT (Coinbase in USD), OKX dislocated upwards. */
@@ -81,7 +86,7 @@ function scriptedSnapshot(
   const connections = new Map<VenueId, VenueConnection>([
     ['binance', connection('binance', 'open')],
     ['okx', connection('okx', 'open', 2)],
-    ['coinbase', connection('coinbase', 'reconnecting', 1)],
+    ['coinbase', connection('coinbase', 'reconnecting', 1, 'closed with 1006; reconnecting in 400 ms')],
   ])
   return model.snapshot(
     view,
@@ -150,7 +155,10 @@ describe('Dashboard (ink render of scripted state)', () => {
     expect(frame).toMatch(/Arbitrage: 1 open/)
     expect(frame).toMatch(/BTC\/USDT#\d+\s+buy binance\s+60001\.00\s+sell okx\s+60300\.00\s+net 0\.2\d\d%/)
     expect(frame).toMatch(/okx\s+connected\s+reconnects 2/)
-    expect(frame).toMatch(/coinbase\s+reconnecting\s+reconnects 1\s+resyncs 0\s+stale/)
+    expect(frame).toMatch(
+      /coinbase\s+reconnecting\s+reconnects 1\s+resyncs 0\s+stale .*\n\s+closed with 1006; reconnecting in 400 ms\n/,
+    )
+    expect(frame).toMatch(/binance\s+connected .*\nbybit|binance\s+connected .*\nokx/)
     expect(frame).toContain('Warning: bybit refused BTC/USDT')
     // Colors off (NO_COLOR): plain text, no escape sequences.
     expect(frame).not.toContain('\u001b[')

@@ -144,6 +144,9 @@ function VenueStatus({ rows, color }: { rows: VenueStatusRow[]; color: boolean }
             'fresh  '
           )}
           {`${row.messagesPerSecond.toFixed(0)} msg/s  p50 ${msCell(row.latencyP50Ms, 0).trim()}`}
+          {row.reason === null
+            ? ''
+            : `\n${' '.repeat(VENUE_WIDTH)}${row.reason.length > 80 ? `${row.reason.slice(0, 79)}…` : row.reason}`}
         </Text>
       ))}
     </Box>
