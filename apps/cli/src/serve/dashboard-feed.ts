@@ -29,6 +29,8 @@ export interface DashboardFeedOptions {
   connections: ReadonlyMap<VenueId, VenueConnection>
   /** "simulator" or "live venues", shown in the page header. */
   sourceLabel: string
+  /** The view's arbitrage threshold (fraction), shown with the timeline. */
+  arbitrageThreshold?: number
   /** How often an update is built and pushed (default 200 ms; at least 100 ms, so ≤ 10 per second). */
   updateIntervalMs?: number
   /** Chart history per symbol in one-second points (default 900: 15 minutes). */
@@ -325,6 +327,10 @@ export class DashboardFeed {
       opportunities,
       openedCount: this.openedCount,
       closedCount: this.closedCount,
+      arbitrageThresholdBps:
+        this.options.arbitrageThreshold === undefined
+          ? null
+          : Math.round(this.options.arbitrageThreshold * 10_000 * 100) / 100,
       venues,
       notices: [...this.notices],
       analyses: [...this.analyses],

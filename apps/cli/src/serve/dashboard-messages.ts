@@ -94,6 +94,8 @@ export interface DashboardState {
   opportunities: OpportunityRow[]
   openedCount: number
   closedCount: number
+  /** Net edge an opportunity needs, in bps; null when not known. */
+  arbitrageThresholdBps: number | null
   venues: VenueHealthRow[]
   notices: VenueNotice[]
   analyses: AnalysisRow[]

@@ -37,7 +37,8 @@ let browser: BrowserContext | null = null
 /** Starts `serve --sim` in-process on `port` (0 = any) and resolves once it listens. */
 async function startServe(port = 0, silentAfterMs = 2_000): Promise<Running> {
   const t = createTestIo({ cwd: workDir })
-  const context = { io: t.io, deps: {} }
+  // Frequent dislocations so the arbitrage timeline fills within the test.
+  const context = { io: t.io, deps: { simulator: { market: { dislocationProbability: 0.5 } } } }
   const settings = parseLiveSettings(context, ['BTC/USDT', 'ETH/USDT'], {
     venues: 'binance,bybit,okx,coinbase',
     market: 'spot',
@@ -61,6 +62,8 @@ async function startServe(port = 0, silentAfterMs = 2_000): Promise<Running> {
       updateIntervalMs: 100,
       silentAfterMs,
       assetsDir,
+      ai: true,
+      aiFirstDigestAfterMs: 1_000,
     },
     ready,
   )
@@ -228,6 +231,23 @@ describe('tickmesh serve --sim in Chromium', () => {
         .toBe('false')
       expect((await venueRow(page, 'bybit')).text).toMatch(/silent|disconnected/)
       expect((await venueRow(page, 'okx')).connected).toBe('true')
+
+      // Dislocations open opportunities: they appear on the timeline with their route and edge.
+      await expect
+        .poll(() => page.locator('#arbitrage tbody tr.open, #arbitrage tbody tr.closed').count(), {
+          timeout: 20_000,
+        })
+        .toBeGreaterThanOrEqual(1)
+      expect(await page.locator('#arbitrage tbody tr').first().textContent()).toMatch(
+        /(binance|bybit|okx|coinbase) → (binance|bybit|okx|coinbase)/,
+      )
+      expect(await page.locator('#arb-counts').textContent()).toMatch(/[1-9]\d* opened/)
+
+      // --ai: the local analyst's lines appear in their panel.
+      await expect
+        .poll(() => page.locator('#analyses li').count(), { timeout: 15_000 })
+        .toBeGreaterThanOrEqual(2)
+      expect(await page.locator('#analyses-panel').isVisible()).toBe(true)
 
       mkdirSync(ARTIFACTS, { recursive: true })
       await page.screenshot({ path: join(ARTIFACTS, 'serve-dashboard.png'), fullPage: true })

@@ -61,6 +61,7 @@ export async function serveDashboard(
         venues: settings.venues,
         connections: run.session.connections,
         sourceLabel: source,
+        arbitrageThreshold: serve.threshold,
         ...(serve.updateIntervalMs === undefined ? {} : { updateIntervalMs: serve.updateIntervalMs }),
         ...(serve.silentAfterMs === undefined ? {} : { silentAfterMs: serve.silentAfterMs }),
       })

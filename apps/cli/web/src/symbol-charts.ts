@@ -41,6 +41,7 @@ export class SymbolCharts {
   private readonly spread: Line
   private lastTime = Number.NEGATIVE_INFINITY
   private pointCount = 0
+  private fitting = true
 
   constructor(
     readonly symbol: string,
@@ -142,10 +143,15 @@ export class SymbolCharts {
 
   /** Spreads a short history over the width; once there is enough, the charts scroll with time. */
   private fit(): void {
+    const fitting = this.pointCount < FIT_UNTIL_POINTS
+    if (!fitting && !this.fitting) return
     for (const chart of [this.price, this.deviation]) {
-      if (this.pointCount < FIT_UNTIL_POINTS) chart.timeScale().fitContent()
-      else if (this.pointCount === FIT_UNTIL_POINTS) chart.timeScale().applyOptions({ barSpacing: 6 })
+      if (fitting) {
+        chart.timeScale().applyOptions({ rightOffset: 0 })
+        chart.timeScale().fitContent()
+      } else chart.timeScale().applyOptions({ rightOffset: 4, barSpacing: 6 })
     }
+    this.fitting = fitting
   }
 
   dispose(): void {

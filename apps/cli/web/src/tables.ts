@@ -83,7 +83,9 @@ export function renderBbo(table: HTMLElement, state: DashboardState): void {
 }
 
 export function renderArbitrage(table: HTMLElement, counts: HTMLElement, state: DashboardState): void {
-  counts.textContent = `${state.openedCount} opened · ${state.closedCount} closed`
+  const threshold =
+    state.arbitrageThresholdBps === null ? '' : ` · threshold ${state.arbitrageThresholdBps} bps net of fees`
+  counts.textContent = `${state.openedCount} opened · ${state.closedCount} closed${threshold}`
   const rows = state.opportunities.map((row) => {
     const tr = document.createElement('tr')
     const open = row.closedAt === null
@@ -110,6 +112,13 @@ export function renderArbitrage(table: HTMLElement, counts: HTMLElement, state: 
     )
     return tr
   })
+  if (rows.length === 0) {
+    const tr = document.createElement('tr')
+    const td = cell('No opportunity yet: the venues’ prices are within fees of each other.', 'empty')
+    td.colSpan = 6
+    tr.append(td)
+    rows.push(tr)
+  }
   body(table).replaceChildren(...rows)
 }
 
@@ -136,6 +145,7 @@ export function renderAnalyses(panel: HTMLElement, list: HTMLElement, state: Das
   const items = state.analyses.map((row) => {
     const li = document.createElement('li')
     li.textContent = `${clockTime(row.at)} ${row.symbol} ${row.kind}: ${row.summary}`
+    li.title = row.summary
     return li
   })
   list.replaceChildren(...items)
