@@ -144,6 +144,8 @@ export async function openLiveSession(options: LiveSessionOptions): Promise<Live
   })
   failure.catch(() => {})
   let closed = false
+  /** Venues that refused every subscription: already warned about, not "unreachable". */
+  const refused = new Set<VenueId>()
 
   // A venue that sent nothing within the connect timeout (plus a little for the subscribe round trip)
   // is reported; when none was reached the run fails with one paragraph naming each endpoint.
@@ -152,7 +154,7 @@ export async function openLiveSession(options: LiveSessionOptions): Promise<Live
       if (closed) return
       const missing: UnreachableVenue[] = []
       for (const connection of connections.values()) {
-        if (connection.reached) continue
+        if (connection.reached || refused.has(connection.venue)) continue
         missing.push({
           venue: connection.venue,
           endpoint: connection.url ?? venues.endpoints[connection.venue] ?? 'its default endpoint',
@@ -162,7 +164,7 @@ export async function openLiveSession(options: LiveSessionOptions): Promise<Live
       }
       if (missing.length === 0) return
       const error = new VenuesUnreachableError(missing)
-      if (missing.length === connections.size) fail(error)
+      if (missing.length + refused.size === connections.size) fail(error)
       else options.onWarning(`Warning: ${error.shortMessage} The other venues go on.`)
     },
     options.openTimeoutMs + Math.min(2_000, Math.max(250, options.openTimeoutMs / 2)),
@@ -177,6 +179,13 @@ export async function openLiveSession(options: LiveSessionOptions): Promise<Live
     if (allRefused) {
       fail(asUsageError(failures[0]!))
       return
+    }
+    const perVenue = options.channels.length
+    for (const venue of refusedVenues) {
+      const refusals = failures.filter(
+        (entry) => entry.venue === venue && entry.error instanceof SubscriptionError,
+      )
+      if (refusals.length >= perVenue) refused.add(venue)
     }
     // One warning per venue and reason, naming every channel it concerns.
     const grouped = new Map<string, { failure: SubscriptionFailure; channels: string[] }>()
