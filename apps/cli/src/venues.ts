@@ -1,7 +1,13 @@
 import { createBinance } from '@tickmesh/binance'
 import { createBybit } from '@tickmesh/bybit'
 import { createCoinbase } from '@tickmesh/coinbase'
-import type { AdapterSettings, RawItem, VenueAdapter, VenueId } from '@tickmesh/core'
+import {
+  type AdapterSettings,
+  ConfigError,
+  type RawItem,
+  type VenueAdapter,
+  type VenueId,
+} from '@tickmesh/core'
 import { createOkx } from '@tickmesh/okx'
 import { type Simulator, startSimulator } from '@tickmesh/simulator'
 import type { CliConfig } from './config'
@@ -93,6 +99,14 @@ export async function openVenues(options: OpenVenuesOptions): Promise<OpenVenues
   } catch (error) {
     await Promise.allSettled(adapters.map((adapter) => adapter.close()))
     await simulator?.close()
+    // Settings the adapter refused came from the user (an endpoint, a credential): a usage error.
+    if (error instanceof ConfigError && !(error instanceof UsageError)) {
+      throw new UsageError(error.shortMessage, {
+        venue: error.venue,
+        hint: error.hint,
+        details: error.details,
+      })
+    }
     throw error
   }
   let closing: Promise<void> | null = null

@@ -14,8 +14,6 @@ async function closedPort(): Promise<number> {
   return port
 }
 
-const MARKET_KINDS = new Set(['ticker', 'trade', 'bbo', 'book', 'candle'])
-
 describe('live commands against the embedded simulator', () => {
   it('watch --json --duration 3s --sim prints NDJSON quotes from all four venues and exits 0', async () => {
     const t = createTestIo()
@@ -244,6 +242,39 @@ describe('live command errors', () => {
     expect(paragraph).toContain('500 ms')
     expect(paragraph).toContain('--sim')
   })
-})
 
-export { MARKET_KINDS }
+  it('an endpoint the adapter refuses (plain ws:// to a remote host) is a usage error', async () => {
+    const t = createTestIo({ env: { TICKMESH_OKX_WS_URL: 'ws://example.com:8443' } })
+    expect(await main(argv('stream', 'BTC/USDT', '--venues', 'okx', '--duration', '1s'), t.io)).toBe(2)
+    expect(t.stderr.text).toContain('ws://example.com:8443')
+    expect(t.stderr.text).toContain('wss://')
+  })
+
+  it('names each unreachable venue with its own endpoint', async () => {
+    const port = await closedPort()
+    const otherPort = await closedPort()
+    const t = createTestIo({
+      env: {
+        TICKMESH_BINANCE_WS_URL: `ws://127.0.0.1:${port}`,
+        TICKMESH_BINANCE_REST_URL: `http://127.0.0.1:${port}`,
+        TICKMESH_OKX_WS_URL: `ws://127.0.0.1:${otherPort}`,
+        TICKMESH_OKX_REST_URL: `http://127.0.0.1:${otherPort}`,
+      },
+    })
+    const code = await main(
+      argv('stream', 'BTC/USDT', '--json', '--venues', 'binance,okx', '--connect-timeout', '500ms'),
+      t.io,
+    )
+    expect(code).toBe(1)
+    const paragraph = t.stderr.text.trim()
+    expect(paragraph.split('\n')).toHaveLength(1)
+    expect(paragraph).toMatch(
+      new RegExp(
+        `Could not reach 2 venues: binance: no connection to ws://127\\.0\\.0\\.1:${port}\\S* within 500 ms`,
+      ),
+    )
+    expect(paragraph).toMatch(
+      new RegExp(`okx: no connection to ws://127\\.0\\.0\\.1:${otherPort}\\S* within 500 ms`),
+    )
+  })
+})
