@@ -5,6 +5,7 @@ import type { StopReason } from '../stop'
 import type { AiAnalyses } from './ai-analyses'
 import { DashboardFeed } from './dashboard-feed'
 import { type DashboardServer, startDashboardServer } from './dashboard-server'
+import { describeNatsSource } from './nats-source-deps'
 import { defaultAssetsDir } from './web-assets'
 
 export interface ServeSettings {
@@ -19,6 +20,8 @@ export interface ServeSettings {
   assetsDir?: string
   /** Print `{"kind":"serve","url":…}` instead of a sentence. */
   json: boolean
+  /** The NATS URL events are read from (`--from`), for the page header; the adapters come from deps. */
+  from?: string
   /** Run the AI worker's local analyst in-process and show its analyses. */
   ai?: boolean
   /** With `ai`: the first digest after this long (default 15 s) and then every `aiDigestEveryMs` (60 s). */
@@ -54,7 +57,11 @@ export async function serveDashboard(
   let ai: AiAnalyses | null = null
   try {
     return await runLive(context, settings, { channels, view, ...depth }, async (run) => {
-      const source = settings.sim ? 'simulator' : 'live venues'
+      const source = settings.sim
+        ? 'simulator'
+        : serve.from === undefined
+          ? 'live venues'
+          : describeNatsSource(serve.from)
       feed = new DashboardFeed({
         source: run.session.client,
         symbols: settings.symbols,
