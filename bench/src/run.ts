@@ -7,10 +7,12 @@ import { aggregatorTable, runAggregatorBench } from './aggregator-bench'
 import { bookTable, runBookBench } from './book-bench'
 import { captureFrames } from './capture-frames'
 import { decodeTable, runDecodeBench } from './decode-bench'
+import { latencyTable, runE2eBench, throughputTable } from './e2e-bench'
 import { currentLoad, machineInfo } from './machine'
+import { memoryTable, runMemoryBenchIsolated } from './memory-bench'
 import { VENUES_UNDER_TEST } from './venues'
 
-const SECTIONS = ['decode', 'books', 'aggregator'] as const
+const SECTIONS = ['decode', 'books', 'e2e', 'aggregator', 'memory'] as const
 type Section = (typeof SECTIONS)[number]
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<Section> } {
@@ -59,9 +61,35 @@ async function main(): Promise<void> {
     print('\n## 2. Order books (ns per level update, OrderBook vs a plain Map)\n')
     print(bookTable(runBookBench({ rounds: quick ? 3 : 15, updates: quick ? 5_000 : 20_000 })))
   }
+  if (only.has('e2e')) {
+    const results = await runE2eBench(VENUES_UNDER_TEST, {
+      repetitions: quick ? 1 : 3,
+      latencyRepetitions: quick ? 1 : 2,
+      firehoseCount: quick ? 20_000 : 300_000,
+      ccxtFirehoseCount: quick ? 10_000 : 100_000,
+      rates: quick
+        ? [{ rate: 10_000, durationMs: 500 }]
+        : [
+            { rate: 1_000, durationMs: 4_000 },
+            { rate: 10_000, durationMs: 2_000 },
+            { rate: 50_000, durationMs: 1_000 },
+          ],
+      withCcxt: true,
+    })
+    print('\n## 3 + 4. End to end, floor and ccxt: firehose throughput (trades/s received)\n')
+    print(throughputTable(results.throughput, true))
+    print('\n## 3 + 4. End to end, floor and ccxt: latency at fixed rates (send stamp → callback)\n')
+    print(latencyTable(results.latency))
+  }
   if (only.has('aggregator')) {
     print('\n## 5. Aggregator (MarketView.ingest vs a plain loop)\n')
     print(aggregatorTable(runAggregatorBench({ rounds: quick ? 3 : 15, events: quick ? 20_000 : 100_000 })))
+  }
+  if (only.has('memory')) {
+    const checkpoints: [number, number] = quick ? [50_000, 500_000] : [1_000_000, 10_000_000]
+    const { venue, points } = await runMemoryBenchIsolated(checkpoints)
+    print('\n## 6. Memory (fresh process, after a full GC at each point)\n')
+    print(memoryTable(venue, points))
   }
 
   print('')

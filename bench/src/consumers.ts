@@ -1,0 +1,301 @@
+// The consumers compared end to end on identical streams from the producer: a bare `ws` client
+// (counting frames, or JSON.parse-ing them), a tickmesh adapter (user callback per trade event) and
+// ccxt pro's watchTrades with only its URLs pointed at the producer and the simulator.
+import type { VenueId } from '@tickmesh/core'
+import * as ccxt from 'ccxt'
+import { WebSocket } from 'ws'
+import { nowMs } from './measure'
+import type { Producer, StatusResult } from './producer/start-producer'
+import { isoToMs, stampOf } from './producer/trade-frames'
+import type { VenueUnderTest } from './venues'
+
+export type ConsumerKind = 'ws' | 'ws+JSON.parse' | 'tickmesh' | 'ccxt'
+
+export type Plan = { mode: 'firehose'; count: number } | { mode: 'rate'; rate: number; durationMs: number }
+
+export interface StreamResult {
+  consumer: ConsumerKind
+  expected: number
+  received: number
+  /** Receive-side throughput: messages from the first to the last received, per second. */
+  perSecond: number
+  /** Latency samples in ms (send stamp → callback), sorted, warm-up dropped; rate mode only. */
+  latenciesMs: Float64Array | null
+  /**
+   * tickmesh only: socket receive stamp (`event.receivedAt`) → callback, per message, sorted: the
+   * time the adapter itself adds, measured in the same run and free of the sender's scheduling.
+   */
+  processingMs: Float64Array | null
+  error?: string
+}
+
+export interface E2eContext {
+  producer: Producer
+  /** Simulator REST base URL per venue (instruments, snapshots). */
+  rest: Record<VenueId, string>
+  /** What the tickmesh adapter's connection asked for, replayed by the bare clients. */
+  handshakes: Map<VenueId, StatusResult>
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+function expectedOf(plan: Plan): number {
+  return plan.mode === 'firehose' ? plan.count : Math.round((plan.rate * plan.durationMs) / 1000)
+}
+
+/** Counts messages and records latencies; resolves when the expected count arrived. */
+export class Meter {
+  count = 0
+  first = 0
+  last = 0
+  private filled = 0
+  private readonly samples: Float64Array | null
+  private processingFilled = 0
+  private readonly processing: Float64Array | null
+  private resolveDone: (() => void) | null = null
+  readonly done: Promise<void>
+
+  constructor(
+    readonly expected: number,
+    withLatency: boolean,
+    withProcessing = false,
+  ) {
+    this.samples = withLatency ? new Float64Array(expected) : null
+    this.processing = withLatency && withProcessing ? new Float64Array(expected) : null
+    this.done = new Promise<void>((resolve) => {
+      this.resolveDone = resolve
+    })
+  }
+
+  hit(stampMs: number, receivedAt = Number.NaN): void {
+    const now = nowMs()
+    if (this.processing !== null && this.processingFilled < this.processing.length) {
+      this.processing[this.processingFilled++] = now - receivedAt
+    }
+    if (this.count === 0) this.first = now
+    this.last = now
+    this.count++
+    if (this.samples !== null && this.filled < this.samples.length && Number.isFinite(stampMs)) {
+      this.samples[this.filled++] = now - stampMs
+    }
+    if (this.count >= this.expected) this.resolveDone?.()
+  }
+
+  /** Settles when every message arrived, or after `timeoutMs` with what did. */
+  async wait(timeoutMs: number): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs)
+    })
+    const result = await Promise.race([this.done.then(() => true), timedOut])
+    clearTimeout(timer)
+    return result
+  }
+
+  result(consumer: ConsumerKind, error?: string): StreamResult {
+    const seconds = (this.last - this.first) / 1000
+    // The first 10 % warm the JIT and the connection; they are not the steady state.
+    const steady = (values: Float64Array | null, filled: number): Float64Array | null =>
+      values === null ? null : values.slice(Math.floor(filled * 0.1), filled).sort()
+    const latencies = steady(this.samples, this.filled)
+    const processing = steady(this.processing, this.processingFilled)
+    const out: StreamResult = {
+      consumer,
+      expected: this.expected,
+      received: this.count,
+      perSecond: this.count > 1 && seconds > 0 ? (this.count - 1) / seconds : Number.NaN,
+      latenciesMs: latencies,
+      processingMs: processing,
+    }
+    if (error !== undefined) out.error = error
+    return out
+  }
+}
+
+function fire(producer: Producer, venue: VenueId, plan: Plan): Promise<unknown> {
+  return plan.mode === 'firehose'
+    ? producer.firehose(venue, plan.count)
+    : producer.rate(venue, plan.rate, plan.durationMs)
+}
+
+function timeoutFor(plan: Plan): number {
+  return plan.mode === 'firehose' ? 30_000 + plan.count / 10 : plan.durationMs + 30_000
+}
+
+export async function runTickmesh(
+  context: E2eContext,
+  venue: VenueUnderTest,
+  plan: Plan,
+): Promise<StreamResult> {
+  const meter = new Meter(expectedOf(plan), plan.mode === 'rate', true)
+  const adapter = venue.createAdapter({
+    wsUrl: context.producer.wsUrl[venue.venue],
+    restUrl: context.rest[venue.venue],
+  })
+  try {
+    const subscription = adapter.subscribe(
+      { channel: 'trades', symbols: [venue.symbols[0]] },
+      {
+        onEvent: (event) => {
+          if (event.kind === 'trade') meter.hit(event.exchangeTime ?? Number.NaN, event.receivedAt)
+        },
+      },
+    )
+    await subscription.ready
+    await sleep(200)
+    context.handshakes.set(venue.venue, await context.producer.status(venue.venue))
+    const fired = fire(context.producer, venue.venue, plan)
+    const complete = await meter.wait(timeoutFor(plan))
+    await fired
+    return meter.result('tickmesh', complete ? undefined : 'timed out before every trade arrived')
+  } finally {
+    await adapter.close()
+  }
+}
+
+export async function runBareWs(
+  context: E2eContext,
+  venue: VenueUnderTest,
+  plan: Plan,
+  parse: boolean,
+): Promise<StreamResult> {
+  const handshake = context.handshakes.get(venue.venue)
+  if (handshake?.path == null)
+    throw new Error(`bench: run tickmesh on ${venue.venue} first (its handshake is replayed)`)
+  const meter = new Meter(expectedOf(plan), plan.mode === 'rate')
+  const ws = new WebSocket(`${context.producer.wsUrl[venue.venue]}${handshake.path}`, {
+    perMessageDeflate: false,
+  })
+  let armed = false
+  const withLatency = plan.mode === 'rate'
+  ws.on('message', (data: Buffer) => {
+    if (!armed) return
+    if (parse) {
+      const value = JSON.parse(data.toString('utf8')) as object
+      if (value === null) return
+      meter.hit(withLatency ? stampOf(venue.venue, data.toString('utf8')) : 0)
+    } else {
+      meter.hit(withLatency ? stampOf(venue.venue, data.toString('utf8')) : 0)
+    }
+  })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve())
+      ws.once('error', reject)
+    })
+    for (const message of handshake.clientMessages) ws.send(message)
+    await sleep(300)
+    armed = true
+    const fired = fire(context.producer, venue.venue, plan)
+    const complete = await meter.wait(timeoutFor(plan))
+    await fired
+    return meter.result(parse ? 'ws+JSON.parse' : 'ws', complete ? undefined : 'timed out')
+  } finally {
+    ws.terminate()
+  }
+}
+
+type ProExchange = InstanceType<typeof ccxt.pro.binance>
+
+function ccxtClient(venue: VenueId, ws: string, rest: string): { exchange: ProExchange; symbol: string } {
+  const common = { enableRateLimit: false, timeout: 10_000 }
+  switch (venue) {
+    case 'binance':
+      return {
+        symbol: 'BTC/USDT',
+        exchange: new ccxt.pro.binance({
+          ...common,
+          urls: { api: { public: `${rest}/api/v3`, ws: { spot: `${ws}/ws` } } },
+          options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false },
+        }),
+      }
+    case 'bybit':
+      return {
+        symbol: 'BTC/USDT',
+        exchange: new ccxt.pro.bybit({
+          ...common,
+          urls: {
+            api: {
+              public: rest,
+              spot: rest,
+              ws: { public: { spot: `${ws}/v5/public/spot`, linear: `${ws}/v5/public/linear` } },
+            },
+          },
+          options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false },
+        }) as unknown as ProExchange,
+      }
+    case 'okx':
+      return {
+        symbol: 'BTC/USDT',
+        exchange: new ccxt.pro.okx({
+          ...common,
+          urls: { api: { rest, ws: `${ws}/ws/v5` } },
+          options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false },
+        }) as unknown as ProExchange,
+      }
+    case 'coinbase':
+      return {
+        symbol: 'BTC/USD',
+        exchange: new ccxt.pro.coinbaseexchange({
+          ...common,
+          urls: { api: { public: rest, private: rest, ws } },
+          has: { fetchCurrencies: false },
+        }) as unknown as ProExchange,
+      }
+  }
+}
+
+/** The send stamp of a ccxt trade, from the raw message ccxt keeps in `info`. */
+function ccxtStamp(venue: VenueId, info: Record<string, unknown>): number {
+  switch (venue) {
+    case 'binance':
+    case 'bybit':
+      return Number(info.T)
+    case 'okx':
+      return Number(info.ts)
+    case 'coinbase':
+      return typeof info.time === 'string' ? isoToMs(info.time) : Number.NaN
+  }
+}
+
+export async function runCcxt(context: E2eContext, venue: VenueUnderTest, plan: Plan): Promise<StreamResult> {
+  const expected = expectedOf(plan)
+  const meter = new Meter(expected, plan.mode === 'rate')
+  const { exchange, symbol } = ccxtClient(
+    venue.venue,
+    context.producer.wsUrl[venue.venue],
+    context.rest[venue.venue],
+  )
+  const withLatency = plan.mode === 'rate'
+  let failure: string | undefined
+  let stop = false
+  try {
+    await exchange.loadHttpProxyAgent()
+    await exchange.loadMarkets()
+    const loop = (async () => {
+      while (!stop && meter.count < expected) {
+        const trades = await exchange.watchTrades(symbol)
+        for (const trade of trades) {
+          meter.hit(withLatency ? ccxtStamp(venue.venue, trade.info as Record<string, unknown>) : 0)
+        }
+      }
+    })().catch((error: unknown) => {
+      failure = String(error)
+    })
+    // watchTrades resolves only with trades: wait for its subscribe to reach the producer.
+    for (let i = 0; i < 100; i++) {
+      const status = await context.producer.status(venue.venue)
+      if (status.open > 0 && status.clientMessages.length > 0) break
+      await sleep(50)
+    }
+    await sleep(300)
+    const fired = fire(context.producer, venue.venue, plan)
+    const complete = await meter.wait(timeoutFor(plan))
+    await fired
+    stop = true
+    void loop
+    return meter.result('ccxt', failure ?? (complete ? undefined : 'timed out before every trade arrived'))
+  } finally {
+    await exchange.close()
+  }
+}
