@@ -195,6 +195,14 @@ describe('replay of raw exchange messages (fixtures)', () => {
 })
 
 describe('replay errors', () => {
+  it('record into a folder that does not exist fails before connecting, naming the folder (exit 2)', async () => {
+    const t = createTestIo()
+    const out = join(dir, 'missing', 'session.ndjson')
+    expect(await main(argv('record', 'BTC/USDT', '--sim', '--out', out, '--duration', '1s'), t.io)).toBe(2)
+    expect(t.stderr.text).toContain(join(dir, 'missing'))
+    expect(t.stderr.text.trim().split('\n')).toHaveLength(1)
+  })
+
   it('a missing file is a usage error naming the path', async () => {
     const t = createTestIo()
     expect(await main(argv('replay', join(dir, 'nope.ndjson')), t.io)).toBe(2)

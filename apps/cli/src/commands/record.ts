@@ -60,58 +60,57 @@ export async function recordSession(
 ): Promise<void> {
   const { io } = context
   const startedAt = Date.now()
-  let recorder: Recorder | null = null
+  let stopRun: (() => void) | null = null
+  let failedEarly = false
+  // Opened before the session so not even the first REST response is missed.
+  const recorder: Recorder = openRecorder(io, path, () => {
+    if (stopRun === null) failedEarly = true
+    else stopRun()
+  })
   let progress: ReturnType<typeof setInterval> | null = null
   const live = io.stderr.isTTY === true
   try {
-    await runLive(
-      context,
-      settings,
-      { channels, depth, onRaw: (item) => recorder?.onRaw(item) },
-      async (run) => {
-        recorder = openRecorder(io, path, () => run.stop.stop('end'))
-        if (live) {
-          const writer = recorder.writer
-          progress = setInterval(() => {
-            io.stderr.write(
-              `\rrecording ${path}: ${writer.messages} messages, ${formatBytes(writer.bytes)}, ${formatDuration(Date.now() - startedAt)}   `,
-            )
-          }, 500)
-        }
-        await attach?.(run)
-      },
-    )
+    await runLive(context, settings, { channels, depth, onRaw: recorder.onRaw }, async (run) => {
+      stopRun = () => run.stop.stop('end')
+      if (failedEarly) stopRun()
+      if (live) {
+        const writer = recorder.writer
+        progress = setInterval(() => {
+          io.stderr.write(
+            `\rrecording ${path}: ${writer.messages} messages, ${formatBytes(writer.bytes)}, ${formatDuration(Date.now() - startedAt)}   `,
+          )
+        }, 500)
+      }
+      await attach?.(run)
+    })
   } finally {
     if (progress !== null) clearInterval(progress)
-    const active = recorder as Recorder | null
-    if (active !== null) {
-      await active.close().catch(() => undefined)
-      if (live) io.stderr.write('\r\x1b[K')
-      const writer = active.writer
-      if (active.failure === null && settings.json) {
-        io.stdout.write(
-          `${JSON.stringify({
-            kind: 'recording',
-            path,
-            messages: writer.messages,
-            bytes: writer.bytes,
-            droppedSensitive: writer.droppedSensitive,
-            droppedOverflow: writer.droppedOverflow,
-            durationMs: Date.now() - startedAt,
-          })}\n`,
-        )
-      }
-      if (active.failure === null) {
-        printError(
-          io,
-          `Recorded ${writer.messages} messages (${formatBytes(writer.bytes)}) to ${path} in ${formatDuration(Date.now() - startedAt)}${
-            writer.droppedSensitive > 0 ? `; left out ${writer.droppedSensitive} authentication frames` : ''
-          }${writer.droppedOverflow > 0 ? `; dropped ${writer.droppedOverflow} (disk too slow)` : ''}.`,
-        )
-      }
+    await recorder.close().catch(() => undefined)
+    if (live) io.stderr.write('\r\x1b[K')
+    const writer = recorder.writer
+    if (recorder.failure === null && settings.json) {
+      io.stdout.write(
+        `${JSON.stringify({
+          kind: 'recording',
+          path,
+          messages: writer.messages,
+          bytes: writer.bytes,
+          droppedSensitive: writer.droppedSensitive,
+          droppedOverflow: writer.droppedOverflow,
+          durationMs: Date.now() - startedAt,
+        })}\n`,
+      )
+    }
+    if (recorder.failure === null) {
+      printError(
+        io,
+        `Recorded ${writer.messages} messages (${formatBytes(writer.bytes)}) to ${path} in ${formatDuration(Date.now() - startedAt)}${
+          writer.droppedSensitive > 0 ? `; left out ${writer.droppedSensitive} authentication frames` : ''
+        }${writer.droppedOverflow > 0 ? `; dropped ${writer.droppedOverflow} (disk too slow)` : ''}.`,
+      )
     }
   }
-  const failed = (recorder as Recorder | null)?.failure
+  const failed = recorder.failure
   if (failed) {
     throw new TickmeshError(`Writing the recording ${path} failed.`, {
       hint: 'Check free disk space and permissions of the folder.',
