@@ -11,14 +11,16 @@ export const WEB_DIST_DIR = 'dist/web'
  */
 export function defaultAssetsDir(from: string = import.meta.url): string {
   let dir = dirname(fileURLToPath(from))
+  let packageRoot: string | null = null
   for (let level = 0; level < 5; level++) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, WEB_DIST_DIR, 'index.html'))) {
-      return join(dir, WEB_DIST_DIR)
+    if (existsSync(join(dir, 'package.json'))) {
+      if (existsSync(join(dir, WEB_DIST_DIR, 'index.html'))) return join(dir, WEB_DIST_DIR)
+      packageRoot ??= dir
     }
     const parent = dirname(dir)
     if (parent === dir) break
     dir = parent
   }
   // Not built: the server reports the missing index.html with the build command.
-  return join(dirname(fileURLToPath(from)), '..', '..', 'dist', 'web')
+  return join(packageRoot ?? dirname(fileURLToPath(from)), WEB_DIST_DIR)
 }
