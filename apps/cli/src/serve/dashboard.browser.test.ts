@@ -212,7 +212,9 @@ describe('tickmesh serve --sim in Chromium', () => {
           async () =>
             Number(
               (
-                (await page.locator('[data-testid="venue-row-binance"] td').nth(5).textContent()) ?? ''
+                (await page
+                  .locator('[data-testid="venue-row-binance"] td[data-field="reconnects"]')
+                  .textContent()) ?? ''
               ).trim(),
             ),
           {
@@ -251,6 +253,19 @@ describe('tickmesh serve --sim in Chromium', () => {
 
       mkdirSync(ARTIFACTS, { recursive: true })
       await page.screenshot({ path: join(ARTIFACTS, 'serve-dashboard.png'), fullPage: true })
+
+      // Readable on a laptop screen: nothing wider than the window.
+      await page.setViewportSize({ width: 1280, height: 800 })
+      await expect
+        .poll(() =>
+          page.evaluate(() => {
+            const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } })
+              .document.documentElement
+            return root.scrollWidth - (globalThis as unknown as { innerWidth: number }).innerWidth
+          }),
+        )
+        .toBeLessThanOrEqual(0)
+      await page.screenshot({ path: join(ARTIFACTS, 'serve-dashboard-1280.png') })
 
       expect(foreign).toEqual([])
       expect(consoleErrors).toEqual([])

@@ -20,6 +20,13 @@ function body(table: HTMLElement): HTMLTableSectionElement {
   return table.querySelector('tbody')!
 }
 
+/** `3 / 41 ms`: both percentiles in one narrow cell. */
+function latency(p50: number | null, p99: number | null): string {
+  if (p50 === null || p99 === null) return millis(p50 ?? p99)
+  if (p99 >= 10_000) return `${millis(p50)} / ${millis(p99)}`
+  return `${p50.toFixed(0)} / ${millis(p99)}`
+}
+
 /** What the status cell says: the words a trader acts on. */
 export function statusText(row: VenueHealthRow): { text: string; level: 'ok' | 'warn' | 'down' } {
   if (row.connected && row.stale) return { text: 'open · no fresh quote', level: 'warn' }
@@ -50,13 +57,14 @@ export function renderVenues(table: HTMLElement, state: DashboardState): void {
       statusCell.append(note)
     }
     if (row.reason !== null && status.level !== 'ok') statusCell.title = row.reason
+    const reconnects = cell(String(row.reconnects), row.reconnects > 0 ? 'num warn' : 'num')
+    reconnects.dataset.field = 'reconnects'
     tr.append(
       venueCell(row.venue),
       statusCell,
-      cell(millis(row.latencyP50Ms), 'num'),
-      cell(millis(row.latencyP99Ms), 'num'),
+      cell(latency(row.latencyP50Ms, row.latencyP99Ms), 'num'),
       cell(row.messagesPerSecond.toFixed(1), 'num'),
-      cell(String(row.reconnects), row.reconnects > 0 ? 'num warn' : 'num'),
+      reconnects,
       cell(String(row.resyncs), 'num'),
       cell(age(row.lastMessageAgeMs), 'num'),
     )
@@ -68,14 +76,22 @@ export function renderVenues(table: HTMLElement, state: DashboardState): void {
 export function renderBbo(table: HTMLElement, state: DashboardState): void {
   const rows = state.bbo.map((row) => {
     const tr = document.createElement('tr')
-    if (row.crossed) tr.className = 'crossed'
+    const spread = cell(fixed(row.spreadBps, 2), 'num')
+    if (row.crossed) {
+      tr.className = 'crossed'
+      tr.title = 'Crossed: the best bid is above the best ask across venues.'
+      const tag = document.createElement('span')
+      tag.className = 'tag'
+      tag.textContent = 'crossed'
+      spread.append(tag)
+    }
     tr.append(
       cell(row.symbol),
       cell(price(row.bid), 'num bid'),
       venueCell(row.bidVenue),
       cell(price(row.ask), 'num ask'),
       venueCell(row.askVenue),
-      cell(row.crossed ? `${fixed(row.spreadBps, 2)} crossed` : fixed(row.spreadBps, 2), 'num'),
+      spread,
     )
     return tr
   })
