@@ -29,7 +29,7 @@ export function registerServe(program: Command, context: CliContext): void {
     .argument('[symbols...]', `unified symbols (default ${DEFAULT_SYMBOLS.join(' ')})`)
     .option('--port <n>', 'HTTP port (0 = any free port)', '8080')
     .option('--host <address>', 'listen address (0.0.0.0 shows the page to your network)', '127.0.0.1')
-    .option('--threshold <bps>', 'net edge (after taker fees) for an arbitrage opportunity, in bps', '5')
+    .option('--threshold <bps>', 'net edge (after taker fees) for an arbitrage opportunity, in bps', '10')
     .option(
       '--notional <amount>',
       'quote amount the arbitrage sizing walks the books for (0 = top of book)',
@@ -37,7 +37,7 @@ export function registerServe(program: Command, context: CliContext): void {
     )
     .option('--from <url>', "read the venues' events from a collector's NATS JetStream (nats://host:4222)")
     .option('--ai', "in-process AI analyses (the AI worker's local analyst: sentiment, anomaly, signal)")
-    .addOption(hiddenOption('--update-interval <ms>', 'ms between pushed updates (min 100)'))
+    .addOption(hiddenOption('--update-interval <ms>', 'ms between pushed updates (100 to 5000)'))
     .addOption(hiddenOption('--assets <dir>', 'serve the page from this directory (a vite build)'))
   addLiveOptions(command)
     .addHelpText(
@@ -77,7 +77,8 @@ Examples:
                 '--update-interval',
                 raw.updateInterval,
                 MIN_UPDATE_INTERVAL_MS,
-                60_000,
+                // The page treats 10 s without a message as a dead link.
+                5_000,
               ),
             }),
         ...(raw.assets === undefined ? {} : { assetsDir: raw.assets }),

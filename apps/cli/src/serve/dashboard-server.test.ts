@@ -167,6 +167,26 @@ describe('dashboard server', () => {
     ).rejects.toThrow()
   })
 
+  it('refuses page sockets opened by another site (Origin check)', async () => {
+    const server = await start()
+    const foreign = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { origin: 'https://evil.example' })
+    sockets.push(foreign)
+    const status = await new Promise<number>((resolve) => {
+      foreign.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0))
+      foreign.once('open', () => resolve(101))
+      foreign.once('error', () => resolve(-1))
+    })
+    expect(status).toBe(403)
+    const own = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, {
+      origin: `http://127.0.0.1:${server.port}`,
+    })
+    sockets.push(own)
+    await new Promise<void>((resolve, reject) => {
+      own.once('open', () => resolve())
+      own.once('error', reject)
+    })
+  })
+
   it('names the build command when the page is not built', async () => {
     rmSync(join(assetsDir, 'index.html'))
     const error = await start().catch((caught: unknown) => caught)

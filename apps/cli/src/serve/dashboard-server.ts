@@ -94,6 +94,11 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       socket.destroy()
       return
     }
+    // Browsers send Origin: only this server's own page may read the feed, not another site's script.
+    if (!sameOrigin(request)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
+      return
+    }
     sockets.handleUpgrade(request, socket, head, (client) => {
       if (clients.size >= maxClients) {
         client.close(1013, 'too many dashboard pages')
@@ -221,5 +226,16 @@ async function serveFile(
   } catch {
     if (!response.headersSent) response.writeHead(500)
     response.end()
+  }
+}
+
+/** True when the upgrade has no Origin (not a browser) or one whose host is the host it asked for. */
+function sameOrigin(request: IncomingMessage): boolean {
+  const origin = request.headers.origin
+  if (origin === undefined) return true
+  try {
+    return new URL(origin).host === request.headers.host
+  } catch {
+    return false
   }
 }

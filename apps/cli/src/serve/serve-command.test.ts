@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -56,6 +57,22 @@ describe('tickmesh serve', () => {
     const t = createTestIo({ cwd: root })
     expect(await main(argv('serve', '--sim', '--port', '70000'), t.io)).toBe(2)
     expect(t.stderr.text).toContain('--port must be a whole number from 0 to 65535')
+  })
+
+  it('a taken port is a runtime failure (exit 1) that names the port and what to do', async () => {
+    const blocker = createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+    const address = blocker.address()
+    const port = typeof address === 'object' && address !== null ? address.port : 0
+    try {
+      const t = createTestIo({ cwd: root })
+      const code = await main(argv('serve', '--sim', '--port', String(port), '--assets', assetsDir), t.io)
+      expect(code).toBe(1)
+      expect(t.stderr.text).toContain(`127.0.0.1:${port}: EADDRINUSE`)
+      expect(t.stderr.text).toContain('--port')
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()))
+    }
   })
 
   it('lists its options in --help', async () => {
