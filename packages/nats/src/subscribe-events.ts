@@ -70,7 +70,9 @@ export function subscribeEvents(
   const close = async (): Promise<void> => {
     if (closed) return
     closed = true
-    await messages?.close()
+    // `stop`, not `close`: close waits until the reader drains what is buffered, which never happens
+    // when the reader has stopped pulling.
+    messages?.stop()
     if (typeof source === 'string') await connection?.close()
   }
 
@@ -100,7 +102,7 @@ export function subscribeEvents(
         })
       }
       messages = await consumer.consume()
-      if (closed) await messages.close()
+      if (closed) messages.stop()
       options.onReady?.()
       for await (const message of messages) {
         const decoded = decodeMessage(codec, message.data, message.subject, validate)
