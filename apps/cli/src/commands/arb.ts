@@ -15,7 +15,7 @@ export function registerArb(program: Command, context: CliContext): void {
     .command('arb')
     .description('cross-venue arbitrage opportunities as they open, change and close')
     .argument('<symbols...>', 'unified symbols, e.g. BTC/USDT ETH/USDT')
-    .option('--threshold <bps>', 'net edge (after both taker fees) to open an opportunity, in bps', '5')
+    .option('--threshold <bps>', 'net edge (after both taker fees) to open an opportunity, in bps', '10')
     .option('--notional <amount>', 'quote amount to size by walking both books (0 = top of book)', '0')
     .option('--updates', 'also print every change of an open opportunity, not only open and close')
   addLiveOptions(command)

@@ -20,7 +20,7 @@ export function registerWatch(program: Command, context: CliContext): void {
       'live dashboard: every venue per symbol, the consolidated best bid/ask, arbitrage and venue health',
     )
     .argument('<symbols...>', 'unified symbols, e.g. BTC/USDT ETH/USDT')
-    .option('--threshold <bps>', 'net edge (after taker fees) for an arbitrage opportunity, in bps', '5')
+    .option('--threshold <bps>', 'net edge (after taker fees) for an arbitrage opportunity, in bps', '10')
     .option(
       '--notional <amount>',
       'quote amount the arbitrage sizing walks the books for (0 = top of book)',

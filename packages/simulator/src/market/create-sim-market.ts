@@ -356,7 +356,7 @@ export function createSimMarket(options: SimMarketOptions): SimMarketControl {
       const venues = VENUES.filter((venue) => byVenue.has(venue))
       const venue = venues[Math.floor(random.next() * venues.length)]
       if (venue !== undefined) {
-        const magnitude = 0.0015 + random.next() * 0.0025
+        const magnitude = 0.0025 + random.next() * 0.003
         dislocation = {
           venue,
           shift: random.next() < 0.5 ? -magnitude : magnitude,
