@@ -1,5 +1,5 @@
 import type { MarketView, OpportunityEvent } from '@tickmesh/aggregator'
-import type { MarketEvent, VenueId } from '@tickmesh/core'
+import { type MarketEvent, VENUES, type VenueId } from '@tickmesh/core'
 import type { VenueConnection } from '../session'
 import type {
   AnalysisRow,
@@ -90,7 +90,8 @@ export class DashboardFeed {
   readonly updateIntervalMs: number
   private readonly history = new Map<string, PointRing>()
   private readonly latest = new Map<string, SymbolPoint>()
-  private readonly lastMessageAt = new Map<VenueId, number>()
+  // Per venue (index in VENUES); a typed array so recording a receive time never allocates.
+  private readonly lastMessageAt = new Float64Array(VENUES.length).fill(Number.NaN)
   private readonly lastDisconnectAt = new Map<VenueId, number>()
   private readonly connectionState = new Map<VenueId, string>()
   private readonly openOpportunities = new Map<string, OpportunityRow>()
@@ -190,7 +191,8 @@ export class DashboardFeed {
   }
 
   private onEvent(event: MarketEvent): void {
-    this.lastMessageAt.set(event.venue, event.receivedAt)
+    const index = VENUES.indexOf(event.venue)
+    if (index >= 0) this.lastMessageAt[index] = event.receivedAt
     if (event.kind !== 'status' || event.symbol !== null) return
     const previous = this.connectionState.get(event.venue)
     if (previous === event.state) return
@@ -299,8 +301,8 @@ export class DashboardFeed {
       const connection = this.options.connections.get(venue)
       const stats = health.get(venue)
       const state = connection?.state ?? stats?.state ?? 'connecting'
-      const lastAt = this.lastMessageAt.get(venue)
-      const age = lastAt === undefined ? null : Math.max(0, now - lastAt)
+      const lastAt = this.lastMessageAt[VENUES.indexOf(venue)] ?? Number.NaN
+      const age = Number.isNaN(lastAt) ? null : Math.max(0, now - lastAt)
       return {
         venue,
         state,
