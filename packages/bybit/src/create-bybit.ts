@@ -149,6 +149,7 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
 
   const processor: BybitFrameProcessor = createBybitFrameProcessor({
     emit: route,
+  const resyncTimers = new Map<string, ReturnType<typeof setTimeout>>()
     emitBook: routeBook,
     symbolOf: (venueSymbol, market) => instruments.symbolOf(venueSymbol, market),
     onResync: resync,
@@ -265,6 +266,7 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
     for (const sub of set) {
       if (sub.channel !== 'book' || sub.topicDepth !== topicDepth) continue
       if (event.bids.length <= sub.depth && event.asks.length <= sub.depth) deliver(sub, event)
+    snapshotArrived(event, topicDepth)
       else {
         deliver(sub, {
           kind: 'book',
@@ -413,6 +415,7 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
       .then(() => {
         if (closed || (topicRefs.get(`${key}|${topic}`) ?? 0) === 0) return undefined
         return pool.add([topic])
+    watchResync(market, topic, 0)
       })
       .catch((error: unknown) => {
         const failure =
@@ -430,6 +433,40 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
     if (clock === null) {
       clock = createClockSync({
         now: localNow,
+  // A resubscribe can fail silently (a refused unsubscribe leaves the topic subscribed at the venue,
+  // so the subscribe is refused and no snapshot comes): if no snapshot arrives within the ack
+  // timeout, fresh connections replay every topic with a snapshot. Without this the book would stay
+  // resyncing for good.
+  function watchResync(market: Market, topic: string, attempt: number): void {
+    const key = `${market}|${topic}`
+    const previous = resyncTimers.get(key)
+    if (previous !== undefined) clearTimeout(previous)
+    const timer = setTimeout(
+      () => {
+        resyncTimers.delete(key)
+        const poolKey: PoolKey = market === 'linear' ? 'linear' : 'spot'
+        const pool = pools.get(poolKey)
+        if (closed || pool === undefined || (topicRefs.get(`${poolKey}|${topic}`) ?? 0) === 0) return
+        if (!pool.has(topic)) pool.add([topic]).catch(() => undefined)
+        for (const connection of pool.connections) {
+          connection.reconnect(`no snapshot for ${topic} after a resubscribe; reconnecting to resync`)
+        }
+        watchResync(market, topic, attempt + 1)
+      },
+      Math.min(60_000, ackTimeoutMs * 2 ** Math.min(attempt, 6)),
+    )
+    resyncTimers.set(key, timer)
+  }
+
+  function snapshotArrived(event: BookEvent, topicDepth: number): void {
+    if (resyncTimers.size === 0 || !event.isSnapshot) return
+    const key = `${event.market}|orderbook.${topicDepth}.${event.venueSymbol}`
+    const timer = resyncTimers.get(key)
+    if (timer === undefined) return
+    clearTimeout(timer)
+    resyncTimers.delete(key)
+  }
+
         fetchServerTime: async () => {
           const response = await rest.get<{
             result?: { timeNano?: string; timeSecond?: string }
@@ -718,6 +755,8 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
       clock?.stop()
       await Promise.all([...pools.values()].map((pool) => pool.close()))
       pools.clear()
+      for (const timer of resyncTimers.values()) clearTimeout(timer)
+      resyncTimers.clear()
       everything.close()
     },
   }
