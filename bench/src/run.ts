@@ -8,8 +8,10 @@ import { bookTable, runBookBench } from './book-bench'
 import { captureFrames } from './capture-frames'
 import { decodeTable, runDecodeBench } from './decode-bench'
 import { latencyTable, runE2eBench, throughputTable } from './e2e-bench'
+import { rate } from './format'
 import { currentLoad, machineInfo } from './machine'
 import { memoryTable, runMemoryBenchIsolated } from './memory-bench'
+import { runSimulatorFirehose } from './simulator-firehose'
 import { VENUES_UNDER_TEST } from './venues'
 
 const SECTIONS = ['decode', 'books', 'e2e', 'aggregator', 'memory'] as const
@@ -78,6 +80,13 @@ async function main(): Promise<void> {
     })
     print('\n## 3 + 4. End to end, floor and ccxt: firehose throughput (trades/s received)\n')
     print(throughputTable(results.throughput, true))
+    const binance = VENUES_UNDER_TEST[0]
+    if (binance !== undefined) {
+      const sim = await runSimulatorFirehose(binance, quick ? 1_000 : 3_000)
+      print(
+        `\nThe simulator's own firehose (market engine stepping every instrument) as a producer, for comparison: ${rate(sim.bareFrames)} BTCUSDT aggTrade frames/s to a bare ws client, ${rate(sim.tickmeshTrades)} trades/s through the tickmesh adapter: too slow to be the floor, hence the bench producer above.`,
+      )
+    }
     print('\n## 3 + 4. End to end, floor and ccxt: latency at fixed rates (send stamp → callback)\n')
     print(latencyTable(results.latency))
   }
