@@ -29,6 +29,7 @@ import type { BinanceFrameProcessor } from './binance-frame-processor'
 import { createBinanceFrameProcessor } from './binance-frame-processor'
 import { BinanceInstrumentCache } from './binance-instruments'
 import type { BinanceSettings } from './binance-settings'
+import { BINANCE_DEFAULT_BOOK_DEPTH } from './binance-settings'
 import { BinanceUserDataStream } from './binance-user-data-stream'
 import { isBinanceServerShutdown, parseBinanceControl } from './decode/binance-control'
 
@@ -548,7 +549,7 @@ export function createBinance(settings: BinanceSettings = {}): VenueAdapter {
         routes: [],
         topics: [],
         symbols: new Set(request.symbols),
-        depth: request.depth ?? settings.bookDepth ?? 20,
+        depth: request.depth ?? settings.bookDepth ?? BINANCE_DEFAULT_BOOK_DEPTH,
         isPrivate,
         active: !closed,
       }

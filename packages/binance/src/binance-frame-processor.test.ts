@@ -87,6 +87,7 @@ describe('createBinanceFrameProcessor: spot book sync', () => {
     expect(books().at(-1)).toMatchObject({
       symbol: 'BNB/BTC',
       sequence: 163,
+      isSnapshot: true,
       bids: [
         [0.0024, 10],
         [0.0023, 5],
@@ -99,7 +100,16 @@ describe('createBinanceFrameProcessor: spot book sync', () => {
       channel: 'book',
     })
     processor.push(depthFrame(164, 164, [], [['0.0027', '1']]), 'spot', 3)
-    expect(books().at(-1)).toMatchObject({ sequence: 164, asks: [[0.0027, 1]] })
+    // A diff yields the whole top again, marked as not coming from a snapshot.
+    expect(books().at(-1)).toMatchObject({
+      sequence: 164,
+      isSnapshot: false,
+      bids: [
+        [0.0024, 10],
+        [0.0023, 5],
+      ],
+      asks: [[0.0027, 1]],
+    })
     // A stale repeat is skipped, not applied.
     processor.push(depthFrame(164, 164, [], [['0.0027', '999']]), 'spot', 4)
     expect(books().at(-1)).toMatchObject({ sequence: 164, asks: [[0.0027, 1]] })
@@ -135,6 +145,12 @@ describe('createBinanceFrameProcessor: spot book sync', () => {
         .filter((event) => event.kind === 'status')
         .map((event) => event.kind === 'status' && event.state),
     ).toEqual(['open', 'resyncing'])
+    // The gap is also reported as an error event, as every venue does.
+    expect(events.find((event) => event.kind === 'error')).toMatchObject({
+      code: 'SEQUENCE_GAP',
+      symbol: 'BNB/BTC',
+      hint: expect.stringContaining('resynced'),
+    })
     processor.push(depthFrame(26, 31, [['6', '6']], []), 'spot', 3)
     await until(() => books().length === 2)
     // After the new snapshot (30), 20..25 is stale and 26..31 straddles 31.

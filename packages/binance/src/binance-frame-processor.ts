@@ -17,6 +17,7 @@ import {
   truncate,
 } from '@tickmesh/core'
 import { BinanceFuturesSequenceRule, binanceSpotSequenceRule } from './binance-sequence-rule'
+import { BINANCE_DEFAULT_BOOK_DEPTH } from './binance-settings'
 import { BinanceTradeBackfill } from './binance-trade-backfill'
 import { BINANCE_FUTURES_REST_URL, BINANCE_REST_URL } from './binance-urls'
 import { decodeBinanceObject } from './decode/decode-binance'
@@ -37,7 +38,7 @@ export interface BinanceFrameProcessorOptions extends FrameProcessorOptions {
 
 /** The frame processor plus what the adapter needs to manage books per symbol. */
 export interface BinanceFrameProcessor extends FrameProcessor {
-  /** Levels per side emitted in `book` events for a symbol (default `bookDepth`, else 20). */
+  /** Levels per side emitted in `book` events for a symbol (default `bookDepth`, else 50). */
   setBookDepth(market: Market, venueSymbol: string, depth: number): void
   /** Resyncs one symbol's book from a new snapshot (its connection was re-established). */
   resync(market: Market, venueSymbol: string, reason: string): void
@@ -72,7 +73,7 @@ interface BookState {
  */
 export function createBinanceFrameProcessor(options: BinanceFrameProcessorOptions): BinanceFrameProcessor {
   const emit = options.emit
-  const defaultDepth = options.bookDepth ?? 20
+  const defaultDepth = options.bookDepth ?? BINANCE_DEFAULT_BOOK_DEPTH
   const snapshotLimit = options.snapshotLimit ?? 1000
   const retryBase = options.snapshotRetry?.baseDelayMs ?? 250
   const retryMax = options.snapshotRetry?.maxDelayMs ?? 30_000
@@ -183,8 +184,18 @@ export function createBinanceFrameProcessor(options: BinanceFrameProcessorOption
     state.lastEventTime = update.eventTime
     const result = state.sync.push(update)
     if (result === 'apply') {
-      emitBook(state, context.receivedAt)
+      emitBook(state, context.receivedAt, false)
     } else if (result === 'gap') {
+      // Same as the other venues: a SEQUENCE_GAP error event, then the symbol's resync status.
+      const gap = decodeError(
+        `Binance ${state.venueSymbol} skipped update ids: book at ${String(state.sync.book.sequence ?? 'cleared')}, event U=${update.firstUpdateId} u=${update.finalUpdateId}.`,
+        frame,
+        context,
+        state.symbol,
+        'SEQUENCE_GAP',
+      )
+      gap.hint = 'The book is resynced from a fresh REST snapshot; no update is applied out of order.'
+      emit(gap)
       emitStatus(
         state,
         'resyncing',
@@ -258,7 +269,7 @@ export function createBinanceFrameProcessor(options: BinanceFrameProcessorOption
             'open',
             `Book of ${state.venueSymbol} synced at update id ${String(state.sync.book.sequence)}.`,
           )
-          emitBook(state, response.receivedAt)
+          emitBook(state, response.receivedAt, true)
         },
         (error: unknown) => {
           if (closed || generation !== state.generation) return
@@ -297,7 +308,8 @@ export function createBinanceFrameProcessor(options: BinanceFrameProcessorOption
     }, delay)
   }
 
-  function emitBook(state: BookState, receivedAt: number): void {
+  /** `isSnapshot`: the book was just (re)built from a REST depth snapshot rather than a diff. */
+  function emitBook(state: BookState, receivedAt: number, isSnapshot: boolean): void {
     const book = state.sync.book
     const top = book.top(state.depth)
     emit({
@@ -311,7 +323,7 @@ export function createBinanceFrameProcessor(options: BinanceFrameProcessorOption
       bids: top.bids,
       asks: top.asks,
       sequence: book.sequence,
-      isSnapshot: true,
+      isSnapshot,
     })
   }
 

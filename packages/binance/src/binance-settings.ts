@@ -1,5 +1,8 @@
 import type { AdapterSettings } from '@tickmesh/core'
 
+/** Levels per side in `book` events when neither the request nor the settings give a depth (as on every venue). */
+export const BINANCE_DEFAULT_BOOK_DEPTH = 50
+
 export interface BinanceSettings extends AdapterSettings {
   /**
    * USDⓈ-M futures stream base (default `wss://fstream.binance.com`). When absent but `wsUrl` is
@@ -10,7 +13,7 @@ export interface BinanceSettings extends AdapterSettings {
   futuresRestUrl?: string
   /** WebSocket API base for private streams (default `wss://ws-api.binance.com:443`, or `wsUrl`). */
   wsApiUrl?: string
-  /** Levels per side in `book` events when a request gives no depth. Default 20. */
+  /** Levels per side in `book` events when a request gives no depth. Default 50. */
   bookDepth?: number
   /** Levels asked of the REST depth snapshot. Default 1000. */
   snapshotLimit?: number

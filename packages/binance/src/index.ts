@@ -31,6 +31,7 @@ export {
 
 // --- adapter
 export { createBinance } from './binance-adapter'
+export { BINANCE_DEFAULT_BOOK_DEPTH } from './binance-settings'
 export type { BinanceSettings } from './binance-settings'
 export { resolveBinanceEndpoints } from './binance-endpoints'
 export type { BinanceEndpoints } from './binance-endpoints'

@@ -5,7 +5,12 @@ import { ConfigError } from '@tickmesh/core'
 export const BYBIT_WS_URL = 'wss://stream.bybit.com'
 export const BYBIT_REST_URL = 'https://api.bybit.com'
 
+/** Levels per side in `book` events when neither the request nor the settings give a depth (as on every venue). */
+export const BYBIT_DEFAULT_BOOK_DEPTH = 50
+
 export interface BybitSettings extends AdapterSettings {
+  /** Levels per side in `book` events when a request gives no depth (at most 1000). Default 50. */
+  bookDepth?: number
   /** Client `{"op":"ping"}` period. Default 20 000 ms (Bybit's recommendation). */
   pingIntervalMs?: number
   /** No pong (or any frame) this long after a ping → reconnect. Default 10 000 ms. */

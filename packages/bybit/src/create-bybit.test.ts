@@ -5,6 +5,7 @@ import { priceOf, sizeOf, startSimulator } from '@tickmesh/simulator'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BYBIT_SIM_CREDENTIALS } from '../../simulator/src/venues/bybit/bybit-sim-auth'
 import type { BybitSettings } from './bybit-settings'
+import { BYBIT_DEFAULT_BOOK_DEPTH } from './bybit-settings'
 import { createBybit } from './create-bybit'
 
 let sim: Simulator
@@ -184,6 +185,18 @@ describe('createBybit against the simulator: order books', () => {
     await waitFor((event): event is BookEvent => event.kind === 'book' && !event.isSnapshot)
     const book = await settledBook(events)
     expect({ bids: book.bids, asks: book.asks }).toEqual(trueLevels('linear', 'BTCUSDT', 50))
+  })
+
+  it('a book request without depth gets settings.bookDepth levels per side (default 50, as on every venue)', async () => {
+    const { subscription, waitFor } = record(adapter({ bookDepth: 3 }), {
+      channel: 'book',
+      symbols: ['BTC/USDT'],
+    })
+    await subscription.ready
+    const book = await waitFor((event): event is BookEvent => event.kind === 'book')
+    expect(book.bids).toHaveLength(3)
+    expect(book.asks).toHaveLength(3)
+    expect(BYBIT_DEFAULT_BOOK_DEPTH).toBe(50)
   })
 
   it('a sequence gap resyncs only that symbol (resyncing → open), then matches the true book', async () => {

@@ -37,7 +37,13 @@ import type { BybitFrameProcessor } from './bybit-frame-processor'
 import { createBybitFrameProcessor } from './bybit-frame-processor'
 import { BybitInstruments } from './bybit-instruments'
 import type { BybitSettings } from './bybit-settings'
-import { BYBIT_REST_URL, BYBIT_WS_URL, checkBaseUrl, positiveSetting } from './bybit-settings'
+import {
+  BYBIT_DEFAULT_BOOK_DEPTH,
+  BYBIT_REST_URL,
+  BYBIT_WS_URL,
+  checkBaseUrl,
+  positiveSetting,
+} from './bybit-settings'
 import { BYBIT_INTERVALS } from './bybit-symbols'
 
 type PoolKey = 'spot' | 'linear' | 'private'
@@ -143,13 +149,13 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
   const bySymbol = new Map<string, Set<SubState>>()
   let nextId = 1
   let closed = false
+  const resyncTimers = new Map<string, ReturnType<typeof setTimeout>>()
   let clock: ClockSync | null = null
   let clockReady: Promise<void> | null = null
   let authFailure: Promise<AuthenticationError> | null = null
 
   const processor: BybitFrameProcessor = createBybitFrameProcessor({
     emit: route,
-  const resyncTimers = new Map<string, ReturnType<typeof setTimeout>>()
     emitBook: routeBook,
     symbolOf: (venueSymbol, market) => instruments.symbolOf(venueSymbol, market),
     onResync: resync,
@@ -260,13 +266,13 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
   }
 
   function routeBook(event: BookEvent, topicDepth: number): void {
+    snapshotArrived(event, topicDepth)
     everything.push(event)
     const set = bySymbol.get(`${event.market}|${event.symbol}`)
     if (set === undefined) return
     for (const sub of set) {
       if (sub.channel !== 'book' || sub.topicDepth !== topicDepth) continue
       if (event.bids.length <= sub.depth && event.asks.length <= sub.depth) deliver(sub, event)
-    snapshotArrived(event, topicDepth)
       else {
         deliver(sub, {
           kind: 'book',
@@ -409,13 +415,13 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
     const pool = pools.get(key)
     if (pool === undefined || !pool.has(topic)) return
     // Unsubscribe + subscribe of that one topic: Bybit answers with a fresh snapshot.
+    watchResync(market, topic, 0)
     pool
       .remove([topic])
       .catch(() => undefined)
       .then(() => {
         if (closed || (topicRefs.get(`${key}|${topic}`) ?? 0) === 0) return undefined
         return pool.add([topic])
-    watchResync(market, topic, 0)
       })
       .catch((error: unknown) => {
         const failure =
@@ -427,12 +433,6 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
       })
   }
 
-  // ---- private stream
-
-  function ensureClock(): Promise<void> {
-    if (clock === null) {
-      clock = createClockSync({
-        now: localNow,
   // A resubscribe can fail silently (a refused unsubscribe leaves the topic subscribed at the venue,
   // so the subscribe is refused and no snapshot comes): if no snapshot arrives within the ack
   // timeout, fresh connections replay every topic with a snapshot. Without this the book would stay
@@ -467,6 +467,12 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
     resyncTimers.delete(key)
   }
 
+  // ---- private stream
+
+  function ensureClock(): Promise<void> {
+    if (clock === null) {
+      clock = createClockSync({
+        now: localNow,
         fetchServerTime: async () => {
           const response = await rest.get<{
             result?: { timeNano?: string; timeSecond?: string }
@@ -680,7 +686,10 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
     subscribe(request: SubscribeRequest, handlers?: SubscriptionHandlers): Subscription {
       const channel = request.channel
       const isPrivate = channel === 'orders' || channel === 'balances'
-      const depth = Math.max(1, Math.min(request.depth ?? 50, 1000))
+      const depth = Math.max(
+        1,
+        Math.min(request.depth ?? settings.bookDepth ?? BYBIT_DEFAULT_BOOK_DEPTH, 1000),
+      )
       const sub: SubState = {
         id: `bybit-${nextId++}`,
         request: Object.freeze({ ...request, symbols: [...request.symbols] }),
@@ -746,6 +755,8 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
     async close(): Promise<void> {
       if (closed) return
       closed = true
+      for (const timer of resyncTimers.values()) clearTimeout(timer)
+      resyncTimers.clear()
       for (const sub of [...subs]) {
         sub.closed = true
         sub.stream.close()
@@ -755,8 +766,6 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
       clock?.stop()
       await Promise.all([...pools.values()].map((pool) => pool.close()))
       pools.clear()
-      for (const timer of resyncTimers.values()) clearTimeout(timer)
-      resyncTimers.clear()
       everything.close()
     },
   }

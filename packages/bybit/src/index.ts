@@ -2,7 +2,7 @@
 
 // --- adapter
 export { createBybit } from './create-bybit'
-export { BYBIT_REST_URL, BYBIT_WS_URL } from './bybit-settings'
+export { BYBIT_DEFAULT_BOOK_DEPTH, BYBIT_REST_URL, BYBIT_WS_URL } from './bybit-settings'
 export type { BybitSettings } from './bybit-settings'
 export { createBybitFrameProcessor } from './bybit-frame-processor'
 export type { BybitFrameProcessor, BybitFrameProcessorOptions } from './bybit-frame-processor'

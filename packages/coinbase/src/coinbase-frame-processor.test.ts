@@ -78,6 +78,7 @@ describe('coinbase frame processor: books', () => {
         [[10102.55, 0.57753524]],
       ],
     ])
+    expect(books.map((e) => e.kind === 'book' && e.isSnapshot)).toEqual([true, false])
     expect(books[1]).toMatchObject({
       symbol: 'BTC/USD',
       sequence: null,

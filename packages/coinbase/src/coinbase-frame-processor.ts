@@ -156,6 +156,7 @@ export function createCoinbaseFrameProcessor(options: CoinbaseFrameProcessorOpti
     productId: string,
     context: DecodeContext,
     time: number | null,
+    isSnapshot: boolean,
   ): BookEvent {
     const top = state.sync.book.top(depth)
     return {
@@ -169,8 +170,9 @@ export function createCoinbaseFrameProcessor(options: CoinbaseFrameProcessorOpti
       bids: top.bids,
       asks: top.asks,
       sequence: null,
-      // Every book event is the top `depth` levels of the synced book, so each replaces the last.
-      isSnapshot: true,
+      // Every book event is the top `depth` levels of the synced book, so each replaces the last;
+      // `isSnapshot` only says whether Coinbase sent a `snapshot` (true) or an `l2update` (false).
+      isSnapshot,
     }
   }
 
@@ -225,7 +227,7 @@ export function createCoinbaseFrameProcessor(options: CoinbaseFrameProcessorOpti
       status('open', 'book resynced from a fresh snapshot', symbol, 'book')
     state.resyncing = false
     state.everSynced = true
-    emit(bookEvent(state, productId, context, parsed.value.time))
+    emit(bookEvent(state, productId, context, parsed.value.time, true))
   }
 
   function onL2Update(message: Record<string, unknown>, frame: string, context: DecodeContext): void {
@@ -246,7 +248,7 @@ export function createCoinbaseFrameProcessor(options: CoinbaseFrameProcessorOpti
       resync(update.productId, context.market, 'the book crossed after an update (best bid >= best ask)')
       return
     }
-    emit(bookEvent(state, update.productId, context, update.time))
+    emit(bookEvent(state, update.productId, context, update.time, false))
   }
 
   function continuityOf(productId: string, market: Market): TradeContinuity | null {

@@ -24,4 +24,9 @@ export type { CoinbaseFrameProcessor, CoinbaseFrameProcessorOptions } from './co
 export { CandleBuilder } from './candle-builder'
 export { COINBASE_AUTH_WINDOW_MS, coinbaseAuthError, signCoinbaseSubscribe } from './coinbase-auth'
 export type { CoinbaseAuthFields } from './coinbase-auth'
-export { COINBASE_REST_URL, COINBASE_WS_URL, DEFAULT_BOOK_DEPTH } from './coinbase-defaults'
+export {
+  COINBASE_DEFAULT_BOOK_DEPTH,
+  COINBASE_REST_URL,
+  COINBASE_WS_URL,
+  DEFAULT_BOOK_DEPTH,
+} from './coinbase-defaults'

@@ -64,6 +64,16 @@ export const bboEventSchema = z.object({
 export const bookLevelSchema = z.tuple([finite, finite])
 export type BookLevel = [price: number, size: number]
 
+/**
+ * An order book, the same on every venue: each `book` event carries the whole top `depth` levels per
+ * side (default 50) of the local book after the change, so a consumer replaces its copy with every
+ * event and never applies them as deltas. `isSnapshot` only says what the venue sent: true when the
+ * book was (re)built from a venue snapshot (Binance REST depth, Bybit `snapshot` or `u == 1`, OKX
+ * `action: "snapshot"` and the books5/bbo-tbt channels, Coinbase `snapshot`, a partial-depth stream),
+ * false after an incremental update. `sequence` is the venue's own id after the change (Binance `u`,
+ * Bybit `u`, OKX `seqId`), null where the venue has none (Coinbase `l2update`). A book resync is
+ * announced by `status` events with the symbol and `channel: 'book'`: `resyncing`, then `open`.
+ */
 export const bookEventSchema = z.object({
   kind: z.literal('book'),
   ...marketEventBase,

@@ -25,7 +25,14 @@ export {
 // --- adapter
 export { createOkx } from './okx-adapter'
 export type { OkxAdapter } from './okx-adapter'
-export { OKX_DEFAULT_REST_URL, OKX_DEFAULT_WS_URL, OKX_PATHS } from './okx-settings'
+export {
+  OKX_DEFAULT_BOOK_DEPTH,
+  OKX_DEFAULT_REST_URL,
+  OKX_DEFAULT_WS_URL,
+  OKX_PATHS,
+  OKX_REST_URL,
+  OKX_WS_URL,
+} from './okx-settings'
 export type { OkxSettings } from './okx-settings'
 export { OKX_BOOK_LEVELS, createOkxFrameProcessor } from './okx-frame-processor'
 export type { OkxFrameProcessor, OkxFrameProcessorOptions } from './okx-frame-processor'

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { OKX_SIM_CREDENTIALS } from '../../simulator/src/venues/okx/okx-sim-auth'
 import { createOkx } from './okx-adapter'
 import type { OkxSettings } from './okx-settings'
+import { OKX_DEFAULT_BOOK_DEPTH } from './okx-settings'
 
 let sim: Simulator | null = null
 const adapters: { close(): Promise<void> }[] = []
@@ -210,6 +211,32 @@ describe('createOkx against the simulator', () => {
     console.log('reconnect', Date.now() - t0)
     await subscription.unsubscribe()
     await other.unsubscribe()
+  })
+
+  it('a book request without depth gets 50 levels per side by default (as on every venue), or settings.bookDepth', async () => {
+    const { sim: simulator, adapter } = await setup()
+    const truth = simulator.trueBook('okx', 'BTC-USDT', 400)
+    const byDefault = adapter.subscribe({ channel: 'book', symbols: ['BTC/USDT'] })
+    await byDefault.ready
+    for await (const event of byDefault) {
+      if (event.kind !== 'book') continue
+      expect(event.bids.length).toBe(Math.min(OKX_DEFAULT_BOOK_DEPTH, truth.bids.length))
+      break
+    }
+    expect(truth.bids.length).toBeGreaterThan(OKX_DEFAULT_BOOK_DEPTH)
+    const narrow = createOkx({
+      wsUrl: simulator.venues.okx.ws,
+      restUrl: simulator.venues.okx.rest,
+      bookDepth: 3,
+    })
+    adapters.push(narrow)
+    const small = narrow.subscribe({ channel: 'book', symbols: ['ETH/USDT'] })
+    await small.ready
+    for await (const event of small) {
+      if (event.kind !== 'book') continue
+      expect([event.bids.length, event.asks.length]).toEqual([3, 3])
+      break
+    }
   })
 
   it('verifies real checksums and resyncs on a bad one', async () => {

@@ -36,6 +36,7 @@ import { parseOkxPoolControl, RESYNC_ID_PREFIX } from './okx-pool-control'
 import { OkxPrivateStream } from './okx-private-stream'
 import {
   assertSecureUrls,
+  OKX_DEFAULT_BOOK_DEPTH,
   OKX_DEFAULT_REST_URL,
   OKX_PATHS,
   type OkxSettings,
@@ -450,7 +451,14 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
     venue: 'okx',
 
     subscribe(request: SubscribeRequest, handlers: SubscriptionHandlers = {}): Subscription {
-      const subscription = new OkxSubscription(`okx-${++nextId}`, request, handlers, highWaterMark, stop)
+      const subscription = new OkxSubscription(
+        `okx-${++nextId}`,
+        request,
+        handlers,
+        highWaterMark,
+        stop,
+        settings.bookDepth ?? OKX_DEFAULT_BOOK_DEPTH,
+      )
       if (closed) {
         subscription.fail(
           new SubscriptionError('The OKX adapter is closed.', {

@@ -73,11 +73,13 @@ describe('createOkxFrameProcessor: OKX books sequence rules', () => {
       'spot',
       2,
     )
+    // Every book event is the whole top; isSnapshot says which frame OKX sent.
+    expect(books().map((event) => event.isSnapshot)).toEqual([true, false])
     const last = books().at(-1)!
     expect(last).toMatchObject({
       symbol: 'BTC/USDT',
       sequence: 103,
-      isSnapshot: true,
+      isSnapshot: false,
       exchangeTime: 1700000000000,
     })
     expect(last.bids).toEqual([

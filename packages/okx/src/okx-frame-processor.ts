@@ -63,7 +63,8 @@ function applyOkxUpdate(book: BookSync<OkxBookUpdate>['book'], update: OkxBookUp
 /**
  * The OKX pipeline without sockets: decodes every frame, keeps `books` in sync under OKX's
  * `seqId`/`prevSeqId` rule, verifies non-zero checksums, and emits normalized events. Each `book`
- * event carries the whole top `bookDepth` of the book after the change (`isSnapshot: true`).
+ * event carries the whole top `bookDepth` of the book after the change; `isSnapshot` is true when
+ * OKX sent a snapshot (`action: "snapshot"`), false after an incremental update.
  */
 export function createOkxFrameProcessor(options: OkxFrameProcessorOptions): OkxFrameProcessor {
   const emit = options.emit
@@ -169,7 +170,7 @@ export function createOkxFrameProcessor(options: OkxFrameProcessorOptions): OkxF
       bids: top.bids,
       asks: top.asks,
       sequence: state.sync.book.sequence,
-      isSnapshot: true,
+      isSnapshot: update.action === 'snapshot',
     })
   }
 

@@ -14,7 +14,10 @@ export interface OkxSettings extends AdapterSettings {
   maxChannelsPerConnection?: number
   /** Args per subscribe request (OKX counts requests: 480 per hour per connection). Default 100. */
   maxArgsPerRequest?: number
-  /** Book levels per side emitted in `book` events (a subscription's `depth` trims further). Default 400. */
+  /**
+   * Book levels per side in `book` events when a subscription gives no depth. Default 50. When set,
+   * it also caps every subscription's depth (at most OKX's 400-level window either way).
+   */
   bookDepth?: number
   /** Instruments are re-fetched after this long. Default 3 600 000 ms. */
   instrumentsTtlMs?: number
@@ -31,6 +34,13 @@ export interface OkxSettings extends AdapterSettings {
 
 export const OKX_DEFAULT_WS_URL = 'wss://ws.okx.com:8443'
 export const OKX_DEFAULT_REST_URL = 'https://www.okx.com'
+/** Same as `OKX_DEFAULT_WS_URL`, named like the other venues' constants (`BINANCE_WS_URL` …). */
+export const OKX_WS_URL = OKX_DEFAULT_WS_URL
+/** Same as `OKX_DEFAULT_REST_URL`, named like the other venues' constants. */
+export const OKX_REST_URL = OKX_DEFAULT_REST_URL
+
+/** Levels per side in `book` events when neither the request nor the settings give a depth (as on every venue). */
+export const OKX_DEFAULT_BOOK_DEPTH = 50
 
 export const OKX_PATHS = {
   public: '/ws/v5/public',

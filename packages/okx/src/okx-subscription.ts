@@ -29,12 +29,13 @@ export class OkxSubscription implements Subscription {
     handlers: SubscriptionHandlers,
     highWaterMark: number,
     private readonly onUnsubscribe: (subscription: OkxSubscription) => Promise<void>,
+    defaultDepth: number = Number.POSITIVE_INFINITY,
   ) {
     this.id = id
     this.request = Object.freeze({ ...request, symbols: [...request.symbols] })
     this.symbols = new Set(request.symbols)
     this.handlers = handlers
-    this.depth = request.depth ?? Number.POSITIVE_INFINITY
+    this.depth = request.depth ?? defaultDepth
     this.stream = new EventStream({ venue: 'okx', highWaterMark })
     this.ready = new Promise<void>((resolve, reject) => {
       this.settle = { resolve, reject }
