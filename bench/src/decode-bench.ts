@@ -2,6 +2,7 @@
 // JSON.parse of the same frames. Book deltas go through the frame processor (decode + book sync +
 // a top-20 book event per update), since `decode` alone leaves diffs to the processor.
 import type { DecodeContext, MarketEvent, RawItem } from '@tickmesh/core'
+import { defaultInstruments } from '@tickmesh/simulator'
 import { readFixtureFrame } from '../../test-support/fixtures'
 import type { VenueCapture } from './capture-frames'
 import { markdownTable, rate, ratio, verdict } from './format'
@@ -61,8 +62,20 @@ function parseCase(frames: readonly string[]) {
   }
 }
 
+/**
+ * Venue symbol → unified symbol, as each adapter supplies it from its instruments cache (a map
+ * lookup), so decode is timed as the adapter runs it rather than re-deriving the symbol per frame.
+ */
+function symbolLookup(venue: VenueUnderTest): (venueSymbol: string) => string | undefined {
+  const table = new Map<string, string>()
+  for (const instrument of defaultInstruments([venue.venue])) {
+    if (instrument.market === 'spot') table.set(instrument.venueSymbol, instrument.symbol)
+  }
+  return (venueSymbol) => table.get(venueSymbol)
+}
+
 function decodeCase(venue: VenueUnderTest, frames: readonly string[]) {
-  const context: DecodeContext = { market: 'spot', receivedAt: 0 }
+  const context: DecodeContext = { market: 'spot', receivedAt: 0, symbolOf: symbolLookup(venue) }
   return {
     name: 'decode',
     run: () => {
@@ -119,6 +132,7 @@ async function primedProcessor(
     fetch: recordedFetch(capture.items),
     restUrl: 'http://127.0.0.1:1',
     bookDepth: BOOK_DEPTH,
+    symbolOf: symbolLookup(venue),
   })
   let index = 0
   while (index < frames.length && books === 0) {
