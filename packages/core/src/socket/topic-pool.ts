@@ -61,9 +61,13 @@ function unique(topics: readonly string[]): string[] {
  * requests, replays every topic after a reconnect and watches each topic for silence.
  *
  * Failure rule: when add() rejects (refusal, ack timeout, connection never opened) the topic is not
- * in the pool. A topic already acked whose replay after a reconnect is refused is dropped and
- * reported via onError; a replay that is not acked in time reconnects that connection and retries.
+ * in the pool. A topic already acked whose replay after a reconnect is refused is reported via
+ * onError and retried on a fresh connection up to MAX_REPLAY_REFUSALS times in a row, then dropped;
+ * a replay that is not acked in time reconnects that connection and retries.
  */
+/** Consecutive refusals of a replayed topic before it is dropped (a venue glitch vs a delisting). */
+const MAX_REPLAY_REFUSALS = 3
+
 export function createTopicPool(options: TopicPoolOptions): TopicPool {
   if (options.urls.length === 0) {
     throw new ConfigError(`Topic pool ${options.label} needs at least one URL.`)
@@ -83,6 +87,8 @@ export function createTopicPool(options: TopicPoolOptions): TopicPool {
   const slots: Slot[] = []
   const topicSlot = new Map<string, Slot>()
   const topicWaiters = new Map<string, Waiter[]>()
+  /** Consecutive refusals of each replayed topic (reset when the venue acks it). */
+  const replayRefusals = new Map<string, number>()
   const requests = new Map<string, PendingRequest>()
   const closing = new Set<Promise<void>>()
   let nextSlotIndex = 0
@@ -126,6 +132,7 @@ export function createTopicPool(options: TopicPoolOptions): TopicPool {
   function detachTopic(topic: string): Slot | undefined {
     const slot = topicSlot.get(topic)
     if (slot === undefined) return undefined
+    replayRefusals.delete(topic)
     topicSlot.delete(topic)
     slot.topics.delete(topic)
     slot.chars -= topic.length
@@ -374,10 +381,26 @@ export function createTopicPool(options: TopicPoolOptions): TopicPool {
       }
       return
     }
+    let retryReplay = false
     for (const topic of request.topics) {
       // Removed, or moved, while the request was in flight.
       if (topicSlot.get(topic) !== slot) continue
       if (refused.includes(topic)) {
+        const refusals = (replayRefusals.get(topic) ?? 0) + 1
+        if (!topicWaiters.has(topic) && refusals < MAX_REPLAY_REFUSALS) {
+          // The venue accepted this topic before: a refused replay is most likely passing (an error
+          // reply, maintenance). Keep it and replay again on a fresh connection, paced by the backoff.
+          replayRefusals.set(topic, refusals)
+          retryReplay = true
+          report(
+            new SubscriptionError(`${label} refused the replay of ${topic}; retrying on a new connection.`, {
+              venue,
+              venueMessage: control.message ?? null,
+              details: { topic, requestId: request.id, refusals },
+            }),
+          )
+          continue
+        }
         detachTopic(topic)
         const error = new SubscriptionError(`${label} refused the subscription to ${topic}.`, {
           venue,
@@ -387,10 +410,12 @@ export function createTopicPool(options: TopicPoolOptions): TopicPool {
         })
         if (!rejectTopic(topic, error)) report(error)
       } else {
+        replayRefusals.delete(topic)
         slot.socket.watch(topic)
         resolveTopic(topic)
       }
     }
+    if (retryReplay && !slot.closed) slot.socket.reconnect('subscription replay refused')
     closeIfEmpty(slot)
   }
 
