@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 
@@ -7,6 +8,8 @@ export interface MachineInfo {
   node: string
   date: string
   loadAverage: string
+  /** The commit measured, with `+changes` when the working tree differed from it. */
+  commit: string
 }
 
 export function machineInfo(): MachineInfo {
@@ -25,6 +28,19 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     date: new Date().toISOString(),
     loadAverage: currentLoad(),
+    commit: gitCommit(),
+  }
+}
+
+function gitCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      encoding: 'utf8',
+    }).trim()
+    return dirty.length > 0 ? `${head}+changes` : head
+  } catch {
+    return 'unknown (not a git checkout)'
   }
 }
 

@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   print(`- CPU: ${machine.cpu} (${machine.cores} cores visible)`)
   print(`- Node: ${machine.node}`)
   print(`- Date: ${machine.date}`)
+  print(`- Commit: ${machine.commit}`)
   print(`- Load average at start (1/5/15 min): ${machine.loadAverage}`)
 
   if (only.has('decode')) {
