@@ -2,6 +2,7 @@ import type { MarketView } from '@tickmesh/aggregator'
 import { createMultiVenueClient } from '@tickmesh/aggregator'
 import type { MarketEvent, VenueId } from '@tickmesh/core'
 import { ConfigError, nowMs, parseSymbol, VENUES } from '@tickmesh/core'
+import { createNatsSource } from '@tickmesh/nats'
 import type { Simulator } from '@tickmesh/simulator'
 import { startSimulator } from '@tickmesh/simulator'
 
@@ -40,9 +41,9 @@ function coinbaseSymbol(symbol: string): string {
 
 /** Opens the event source the options name. The one place a new source (NATS) plugs in. */
 export async function openEventSource(options: EventSourceOptions): Promise<MarketEventSource> {
-  if (options.from !== undefined) {
-    throw new ConfigError(`Reading events from ${redactUrl(options.from)} is not available in this build.`, {
-      hint: 'Use --sim for the simulator or run against the venues directly.',
+  if (options.from !== undefined && options.sim === true) {
+    throw new ConfigError('--from and --sim cannot be combined.', {
+      hint: 'Read a collector with --from nats://…, or run the simulator with --sim.',
     })
   }
   if (options.symbols.length === 0) {
@@ -66,9 +67,12 @@ export async function openEventSource(options: EventSourceOptions): Promise<Mark
   for (const venue of venues) {
     settings[venue] = sim === null ? {} : { wsUrl: sim.venues[venue].ws, restUrl: sim.venues[venue].rest }
   }
+  // --from: each venue's adapter reads what collectors stored in NATS (latest state first, then live).
+  const from = options.from
+  const sources = from === undefined ? null : venues.map((venue) => createNatsSource(from, venue))
   try {
     const client = createMultiVenueClient({
-      venues: settings,
+      ...(sources === null ? { venues: settings } : { adapters: sources }),
       symbols: options.symbols,
       ...(venues.includes('coinbase')
         ? { symbolsByVenue: { coinbase: options.symbols.map(coinbaseSymbol) } }
@@ -89,15 +93,17 @@ export async function openEventSource(options: EventSourceOptions): Promise<Mark
     const simulator = sim
     return {
       view: client.view,
-      description: `${simulator === null ? 'live' : 'simulator'} (${venues.join(', ')})`,
+      description: `${from !== undefined ? `NATS ${redactUrl(from)}` : simulator === null ? 'live' : 'simulator'} (${venues.join(', ')})`,
       onEvent: (listener) => client.onEvent(listener),
       ready,
       close: async () => {
         await client.close()
+        await Promise.allSettled((sources ?? []).map((source) => source.close()))
         await simulator?.close()
       },
     }
   } catch (error) {
+    await Promise.allSettled((sources ?? []).map((source) => source.close()))
     await sim?.close()
     throw error
   }
