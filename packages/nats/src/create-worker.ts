@@ -123,7 +123,7 @@ export function createWorker(options: WorkerOptions): Worker {
     const decoded = decodeMessage(codec, message.data, message.subject, validate)
     if (!decoded.success) {
       stats.undecodable++
-      message.term('not a tickmesh event')
+      settle(() => message.term('not a tickmesh event'))
       report(decoded.error as TickmeshError)
       return
     }
@@ -141,7 +141,7 @@ export function createWorker(options: WorkerOptions): Worker {
       await options.handler(decoded.value, delivery)
     } catch (error) {
       stats.failed++
-      message.nak(retryDelayMs)
+      settle(() => message.nak(retryDelayMs))
       report(
         new ConnectionError(
           `The worker's handler failed on ${message.subject}; the event will be redelivered.`,
@@ -165,11 +165,18 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
-  const acknowledge = async (message: JsMsg): Promise<boolean> => {
-    if (!confirmAcks) {
-      message.ack()
+  /** Sends an ack/nak/term; false when the connection is already gone (the server redelivers). */
+  const settle = (send: () => void): boolean => {
+    try {
+      send()
       return true
+    } catch {
+      return false
     }
+  }
+
+  const acknowledge = async (message: JsMsg): Promise<boolean> => {
+    if (!confirmAcks) return settle(() => message.ack())
     try {
       return await message.ackAck()
     } catch {
