@@ -1,5 +1,5 @@
 import type { Market } from '@tickmesh/core'
-import { ConfigError } from '@tickmesh/core'
+import { assertSecureUrl } from '@tickmesh/core'
 import type { BinanceSettings } from './binance-settings'
 import {
   BINANCE_FUTURES_REST_URL,
@@ -23,17 +23,6 @@ function list(value: string | string[] | undefined): string[] | null {
   return urls.length > 0 ? urls : null
 }
 
-const LOOPBACK = /^(wss?|https?):\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i
-
-function checkSecure(url: string, allowInsecure: boolean): void {
-  if (allowInsecure || LOOPBACK.test(url) || /^(wss|https):\/\//i.test(url)) return
-  throw new ConfigError(`Refusing the unencrypted endpoint ${url}.`, {
-    venue: 'binance',
-    hint: 'Use wss:// / https://, a loopback address (the simulator), or set allowInsecure: true for a trusted proxy.',
-    details: { url },
-  })
-}
-
 /** Resolves every endpoint from the settings; the venue's real paths go under the base URLs. */
 export function resolveBinanceEndpoints(settings: BinanceSettings): BinanceEndpoints {
   const wsBases = list(settings.wsUrl)
@@ -49,7 +38,7 @@ export function resolveBinanceEndpoints(settings: BinanceSettings): BinanceEndpo
   const wsApiUrl = `${trimBase(settings.wsApiUrl ?? wsBases?.[0] ?? BINANCE_WS_API_URL)}/ws-api/v3`
   const allowInsecure = settings.allowInsecure ?? false
   for (const url of [...spotStreams, ...linearStreams, spotRest, linearRest, wsApiUrl])
-    checkSecure(url, allowInsecure)
+    assertSecureUrl(url, { venue: 'binance', allowInsecure })
   return {
     streamUrls: { spot: spotStreams, linear: linearStreams },
     restUrls: { spot: spotRest, linear: linearRest },

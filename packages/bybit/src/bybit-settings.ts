@@ -1,5 +1,5 @@
 import type { AdapterSettings, IdleTimeoutOptions } from '@tickmesh/core'
-import { ConfigError } from '@tickmesh/core'
+import { assertSecureUrl, ConfigError } from '@tickmesh/core'
 
 /** Live Bybit V5 endpoints; the adapter appends `/v5/public/spot`, `/v5/public/linear`, `/v5/private`, `/v5/market/…`. */
 export const BYBIT_WS_URL = 'wss://stream.bybit.com'
@@ -35,41 +35,13 @@ export interface BybitSettings extends AdapterSettings {
   highWaterMark?: number
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
-
 function trimSlash(url: string): string {
   return url.endsWith('/') ? url.slice(0, -1) : url
 }
 
 /** Validates a base URL: a known scheme, and plain ws/http only to loopback unless allowInsecure. */
 export function checkBaseUrl(url: string, secure: 'wss:' | 'https:', allowInsecure: boolean): string {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch (cause) {
-    throw new ConfigError(`"${url}" is not a valid URL.`, {
-      venue: 'bybit',
-      cause,
-      hint: `Pass a base URL such as ${secure}//stream.bybit.com.`,
-    })
-  }
-  const insecure = secure === 'wss:' ? 'ws:' : 'http:'
-  if (parsed.protocol !== secure && parsed.protocol !== insecure) {
-    throw new ConfigError(`"${url}" must use ${secure}// or ${insecure}//.`, {
-      venue: 'bybit',
-      details: { url },
-    })
-  }
-  if (parsed.protocol === insecure && !allowInsecure && !LOOPBACK.has(parsed.hostname)) {
-    throw new ConfigError(
-      `Refusing plain ${insecure}// to ${parsed.hostname}: market data and keys would travel unencrypted.`,
-      {
-        venue: 'bybit',
-        details: { url },
-        hint: `Use ${secure}//, or set allowInsecure: true for a trusted proxy.`,
-      },
-    )
-  }
+  assertSecureUrl(url, { venue: 'bybit', allowInsecure, kind: secure === 'wss:' ? 'ws' : 'http' })
   return trimSlash(url)
 }
 

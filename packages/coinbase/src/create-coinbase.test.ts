@@ -1,5 +1,11 @@
 import type { BookEvent, MarketEvent, VenueAdapter } from '@tickmesh/core'
-import { AuthenticationError, createCredentials, marketEventSchema, SubscriptionError } from '@tickmesh/core'
+import {
+  AuthenticationError,
+  ConfigError,
+  createCredentials,
+  marketEventSchema,
+  SubscriptionError,
+} from '@tickmesh/core'
 import { type Simulator, startSimulator } from '@tickmesh/simulator'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { CoinbaseSettings } from './coinbase-settings'
@@ -433,5 +439,19 @@ describe('createCoinbase private channels', () => {
     expect(error.shortMessage).toMatch(/local clock is -1[12]\d\.\d s off/)
     expect(error.clockDriftMs!).toBeLessThan(-110_000)
     expect(error.clockDriftMs!).toBeGreaterThan(-130_000)
+  })
+})
+
+describe('createCoinbase settings', () => {
+  it('refuses plain ws:// or http:// (REST too) to a non-loopback host unless allowInsecure', () => {
+    expect(() => createCoinbase({ wsUrl: 'ws://proxy.example' })).toThrow(ConfigError)
+    expect(() => createCoinbase({ restUrl: 'http://proxy.example' })).toThrow(/Refusing plain http:\/\//)
+    expect(() => createCoinbase({ restUrl: 'wss://proxy.example' })).toThrow(ConfigError)
+    const allowed = createCoinbase({
+      wsUrl: 'ws://proxy.example',
+      restUrl: 'http://proxy.example',
+      allowInsecure: true,
+    })
+    return allowed.close()
   })
 })

@@ -16,6 +16,7 @@ import type {
   VenueAdapter,
 } from '@tickmesh/core'
 import {
+  assertSecureUrl,
   assertUnifiedSymbol,
   CANDLE_INTERVALS,
   ConfigError,
@@ -88,7 +89,10 @@ const PRIVATE_CHANNELS: ReadonlySet<Channel> = new Set(['orders', 'balances'])
 export function createCoinbase(settings: CoinbaseSettings = {}): VenueAdapter {
   const wsUrls = toList(settings.wsUrl ?? COINBASE_WS_URL)
   const restUrl = settings.restUrl ?? COINBASE_REST_URL
-  for (const url of wsUrls) checkUrl(url, settings.allowInsecure === true)
+  const allowInsecure = settings.allowInsecure === true
+  for (const url of wsUrls) assertSecureUrl(url, { venue: 'coinbase', allowInsecure, kind: 'ws' })
+  // REST carries signed requests too: the same rule as the feed.
+  assertSecureUrl(restUrl, { venue: 'coinbase', allowInsecure, kind: 'http' })
   const clock = settings.clock ?? Date.now
   const authenticatedBook = settings.authenticatedBook === true
   if (authenticatedBook && settings.credentials === undefined) {
@@ -668,27 +672,6 @@ function toInstrument(product: RestProduct): Instrument | null {
 
 function toList(value: string | string[]): string[] {
   return typeof value === 'string' ? [value] : [...value]
-}
-
-function checkUrl(url: string, allowInsecure: boolean): void {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch (cause) {
-    throw new ConfigError(`Invalid Coinbase wsUrl "${url}".`, {
-      venue: 'coinbase',
-      cause,
-      hint: 'Use e.g. wss://ws-feed.exchange.coinbase.com.',
-    })
-  }
-  const loopback =
-    parsed.hostname === '127.0.0.1' || parsed.hostname === 'localhost' || parsed.hostname === '[::1]'
-  if (parsed.protocol === 'ws:' && !loopback && !allowInsecure) {
-    throw new ConfigError(`Refusing plain ws:// to ${parsed.host}.`, {
-      venue: 'coinbase',
-      hint: 'Use wss://, or set allowInsecure: true for a trusted non-loopback host.',
-    })
-  }
 }
 
 function asTickmeshError(error: unknown): TickmeshError {

@@ -87,6 +87,8 @@ export type {
 } from './adapter/adapter-types'
 
 // --- socket
+export { assertSecureUrl, isLoopbackHost } from './socket/assert-secure-url'
+export type { AssertSecureUrlOptions } from './socket/assert-secure-url'
 export { backoffDelayMs } from './socket/backoff'
 export { createReconnectingSocket } from './socket/reconnecting-socket'
 export { resolveProxy } from './socket/resolve-proxy'

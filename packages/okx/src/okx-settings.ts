@@ -1,4 +1,4 @@
-import { type AdapterSettings, ConfigError } from '@tickmesh/core'
+import { type AdapterSettings, assertSecureUrl } from '@tickmesh/core'
 
 /** Settings of `createOkx`. Every field is optional; defaults are the live OKX endpoints. */
 export interface OkxSettings extends AdapterSettings {
@@ -54,27 +54,7 @@ export function okxWsUrls(base: string | readonly string[] | undefined, path: st
   return bases.map((url) => `${url.replace(/\/+$/, '')}${path}`)
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]'])
-
 /** Live venues only over TLS: plain ws:// or http:// is allowed to loopback (the simulator) or with `allowInsecure`. */
 export function assertSecureUrls(urls: readonly string[], allowInsecure: boolean): void {
-  for (const url of urls) {
-    let parsed: URL
-    try {
-      parsed = new URL(url)
-    } catch (cause) {
-      throw new ConfigError(`"${url}" is not a valid URL.`, {
-        venue: 'okx',
-        cause,
-        hint: 'Pass a base URL like wss://ws.okx.com:8443.',
-      })
-    }
-    const insecure = parsed.protocol === 'ws:' || parsed.protocol === 'http:'
-    if (insecure && !allowInsecure && !LOOPBACK.has(parsed.hostname)) {
-      throw new ConfigError(`Refusing the plain-text URL ${url} to a non-loopback host.`, {
-        venue: 'okx',
-        hint: 'Use wss:// / https://, or set allowInsecure: true for a trusted proxy.',
-      })
-    }
-  }
+  for (const url of urls) assertSecureUrl(url, { venue: 'okx', allowInsecure })
 }
