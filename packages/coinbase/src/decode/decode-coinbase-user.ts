@@ -137,7 +137,9 @@ export function decodeCoinbaseUserOrder(
     price: order.price,
     amount: order.amount,
     filled: order.filled,
-    averagePrice: order.filled > 0 && order.notional > 0 ? order.notional / order.filled : null,
+    // 12 significant digits: fills at one price average to that price exactly, not to 59854.83999999999.
+    averagePrice:
+      order.filled > 0 && order.notional > 0 ? Number((order.notional / order.filled).toPrecision(12)) : null,
   }
   return [event]
 }

@@ -375,6 +375,36 @@ describe('user channel', () => {
       marketEventSchema.parse(event),
     )
 
+  it('fills at one price average to exactly that price (no float residue)', () => {
+    const tracker = new CoinbaseOrderTracker()
+    run(tracker, {
+      ...base,
+      type: 'open',
+      order_id: 'o9',
+      price: '59854.84',
+      remaining_size: '0.17',
+      side: 'buy',
+    })
+    let last: unknown[] = []
+    for (const [tradeId, size] of [
+      [1, '0.1'],
+      [2, '0.07'],
+    ] as const) {
+      last = run(tracker, {
+        ...base,
+        type: 'match',
+        trade_id: tradeId,
+        maker_order_id: 'o9',
+        taker_order_id: 'x',
+        maker_user_id: 'u1',
+        size,
+        price: '59854.84',
+        side: 'buy',
+      })
+    }
+    expect(last).toEqual([expect.objectContaining({ averagePrice: 59854.84 })])
+  })
+
   it('follows an order from received through a partial fill to done with cumulative fills', () => {
     const tracker = new CoinbaseOrderTracker()
     const received = run(tracker, {
