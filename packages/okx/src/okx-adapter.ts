@@ -30,6 +30,7 @@ import {
   routeKeyOfEvent,
   topicOfFrame,
 } from './okx-channels'
+import { OkxConnectionGate } from './okx-connection-gate'
 import { createOkxFrameProcessor } from './okx-frame-processor'
 import { type OkxInstrument, OkxInstrumentCache } from './okx-instruments'
 import { parseOkxPoolControl, RESYNC_ID_PREFIX } from './okx-pool-control'
@@ -80,6 +81,8 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
   /** The connection each topic's data last arrived on (book resyncs go there). */
   const topicConnection = new Map<string, PoolConnection>()
   const pools = new Map<OkxPoolName, TopicPool>()
+  // Every connection (public, business, private) shares OKX's 3-per-second connection budget.
+  const connectionGate = new OkxConnectionGate()
   let nextId = 0
   let closed = false
 
@@ -209,9 +212,9 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
       // every ~60 s, but trades/tickers of a quiet instrument may pause for minutes (the ping
       // keepalive already catches dead connections).
       idle: { minMs: 5_000, maxMs: name === 'books' ? 150_000 : 600_000, multiplier: 8 },
-      ...(settings.WebSocket ? { WebSocket: settings.WebSocket } : {}),
+      WebSocket: connectionGate.wrap(settings.WebSocket),
       ...(settings.openTimeoutMs ? { openTimeoutMs: settings.openTimeoutMs } : {}),
-      ...(settings.reconnect ? { backoff: settings.reconnect } : {}),
+      backoff: connectionGate.backoff(settings.reconnect),
       buildSubscribe: (topics, requestId) =>
         JSON.stringify({ id: requestId, op: 'subscribe', args: topics.map(okxArgOfTopic) }),
       buildUnsubscribe: (topics, requestId) =>
@@ -284,9 +287,9 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
       useServerTime: settings.useServerTime ?? true,
       keepAlive,
       ackTimeoutMs,
-      ...(settings.WebSocket ? { WebSocket: settings.WebSocket } : {}),
+      WebSocket: connectionGate.wrap(settings.WebSocket),
       ...(settings.openTimeoutMs ? { openTimeoutMs: settings.openTimeoutMs } : {}),
-      ...(settings.reconnect ? { backoff: settings.reconnect } : {}),
+      backoff: connectionGate.backoff(settings.reconnect),
       onData: (text, receivedAt, url) => {
         // Login frames never reach here (they are controls), so recordings hold no auth traffic.
         if (onRaw) {
