@@ -80,6 +80,26 @@ describe('subscribeEvents', () => {
     expect(connection.isClosed()).toBe(false)
   })
 
+  it('with validate, skips and reports events that do not match the schema', async () => {
+    publisher.publish(tradeEvent(1))
+    publisher.publish({ ...tradeEvent(2), price: 'cheap' } as unknown as MarketEvent)
+    publisher.publish(tradeEvent(3))
+    expect(await publisher.flush()).toBe(true)
+    const errors: string[] = []
+    const checked = subscribeEvents(
+      connection,
+      { kinds: ['trade'] },
+      { from: 'all', validate: true, onError: (error) => errors.push(error.shortMessage) },
+    )
+    const ids = (await take(checked, 2)).map((event) => (event.kind === 'trade' ? event.id : ''))
+    expect(ids).toEqual(['1', '3'])
+    expect(errors).toEqual([
+      'A message on tickmesh.trade.binance.spot.BTC-USDT does not match the tickmesh event schema.',
+    ])
+    const unchecked = await take(subscribeEvents(connection, { kinds: ['trade'] }, { from: 'all' }), 3)
+    expect(unchecked).toHaveLength(3)
+  })
+
   it('fails with a hint when the stream does not exist', async () => {
     const subscription = subscribeEvents(server.url, {}, { stream: 'MISSING' })
     await expect(take(subscription, 1)).rejects.toThrow(/Could not read the JetStream stream MISSING/)
