@@ -36,6 +36,8 @@ export { createWorker } from './create-worker'
 export type { Delivery, Worker, WorkerOptions, WorkerStats } from './create-worker'
 export { subscribeEvents } from './subscribe-events'
 export type { EventSubscription, ReadFrom, SubscribeEventsOptions } from './subscribe-events'
+export { CHANNEL_KINDS, createNatsSource } from './create-nats-source'
+export type { NatsSourceOptions } from './create-nats-source'
 
 // --- test harness
 export { startNatsServer } from './test-support/start-nats-server'
@@ -46,5 +48,3 @@ export { DEFAULT_COLLECT_CHANNELS, assignmentsOf, createCollector } from './crea
 export type { Assignment, Collector, CollectorOptions } from './create-collector'
 export { parseShard, shardOf } from './shard'
 export type { ShardSpec } from './shard'
-export { CHANNEL_KINDS, createNatsSource } from './create-nats-source'
-export type { NatsSourceOptions } from './create-nats-source'
