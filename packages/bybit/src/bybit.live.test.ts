@@ -1,0 +1,22 @@
+import { describe, it } from 'vitest'
+import { LIVE_TEST_TIMEOUT_MS, runLiveVenue } from '../../../test-support/live-venue'
+import { BYBIT_WS_URL, createBybit } from './index'
+
+// Live suite only (`pnpm test:live`): the real Bybit with default URLs. Never in CI; offline it fails
+// within seconds with a ConnectionTimeoutError.
+describe('bybit live', () => {
+  it(
+    'streams valid ticker, trades and uncrossed books for BTC, then closes cleanly',
+    { timeout: LIVE_TEST_TIMEOUT_MS },
+    () =>
+      runLiveVenue({
+        venue: 'bybit',
+        create: (settings) => createBybit(settings),
+        wsUrl: BYBIT_WS_URL,
+        markets: [
+          { market: 'spot', symbol: 'BTC/USDT' },
+          { market: 'linear', symbol: 'BTC/USDT:USDT' },
+        ],
+      }),
+  )
+})
