@@ -6,12 +6,14 @@ import * as ccxt from 'ccxt'
 import { WebSocket } from 'ws'
 import { nowMs } from './measure'
 import type { Producer, StatusResult } from './producer/start-producer'
-import { isoToMs, stampOf } from './producer/trade-frames'
+import { isoToMs, type StreamChannel, stampOf } from './producer/trade-frames'
 import type { VenueUnderTest } from './venues'
 
 export type ConsumerKind = 'ws' | 'ws+JSON.parse' | 'tickmesh' | 'ccxt'
 
-export type Plan = { mode: 'firehose'; count: number } | { mode: 'rate'; rate: number; durationMs: number }
+export type Plan =
+  | { channel: StreamChannel; mode: 'firehose'; count: number }
+  | { channel: StreamChannel; mode: 'rate'; rate: number; durationMs: number }
 
 export interface StreamResult {
   consumer: ConsumerKind
@@ -33,8 +35,8 @@ export interface E2eContext {
   producer: Producer
   /** Simulator REST base URL per venue (instruments, snapshots). */
   rest: Record<VenueId, string>
-  /** What the tickmesh adapter's connection asked for, replayed by the bare clients. */
-  handshakes: Map<VenueId, StatusResult>
+  /** What the tickmesh adapter's connection asked for (per `venue:channel`), replayed by the bare clients. */
+  handshakes: Map<string, StatusResult>
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
@@ -114,8 +116,8 @@ export class Meter {
 
 function fire(producer: Producer, venue: VenueId, plan: Plan): Promise<unknown> {
   return plan.mode === 'firehose'
-    ? producer.firehose(venue, plan.count)
-    : producer.rate(venue, plan.rate, plan.durationMs)
+    ? producer.firehose(venue, plan.channel, plan.count)
+    : producer.rate(venue, plan.channel, plan.rate, plan.durationMs)
 }
 
 function timeoutFor(plan: Plan): number {
@@ -128,22 +130,23 @@ export async function runTickmesh(
   plan: Plan,
 ): Promise<StreamResult> {
   const meter = new Meter(expectedOf(plan), plan.mode === 'rate', true)
+  const kind = plan.channel === 'trades' ? 'trade' : 'ticker'
   const adapter = venue.createAdapter({
     wsUrl: context.producer.wsUrl[venue.venue],
     restUrl: context.rest[venue.venue],
   })
   try {
     const subscription = adapter.subscribe(
-      { channel: 'trades', symbols: [venue.symbols[0]] },
+      { channel: plan.channel, symbols: [venue.symbols[0]] },
       {
         onEvent: (event) => {
-          if (event.kind === 'trade') meter.hit(event.exchangeTime ?? Number.NaN, event.receivedAt)
+          if (event.kind === kind) meter.hit(event.exchangeTime ?? Number.NaN, event.receivedAt)
         },
       },
     )
     await subscription.ready
     await sleep(200)
-    context.handshakes.set(venue.venue, await context.producer.status(venue.venue))
+    context.handshakes.set(`${venue.venue}:${plan.channel}`, await context.producer.status(venue.venue))
     const fired = fire(context.producer, venue.venue, plan)
     const complete = await meter.wait(timeoutFor(plan))
     await fired
@@ -159,7 +162,7 @@ export async function runBareWs(
   plan: Plan,
   parse: boolean,
 ): Promise<StreamResult> {
-  const handshake = context.handshakes.get(venue.venue)
+  const handshake = context.handshakes.get(`${venue.venue}:${plan.channel}`)
   if (handshake?.path == null)
     throw new Error(`bench: run tickmesh on ${venue.venue} first (its handshake is replayed)`)
   const meter = new Meter(expectedOf(plan), plan.mode === 'rate')
@@ -245,17 +248,28 @@ function ccxtClient(venue: VenueId, ws: string, rest: string): { exchange: ProEx
   }
 }
 
-/** The send stamp of a ccxt trade, from the raw message ccxt keeps in `info`. */
-function ccxtStamp(venue: VenueId, info: Record<string, unknown>): number {
+/** The send stamp of a ccxt trade or ticker, from the raw message ccxt keeps in `info`. */
+function ccxtStamp(
+  venue: VenueId,
+  channel: StreamChannel,
+  info: Record<string, unknown>,
+  timestamp: unknown,
+): number {
   switch (venue) {
     case 'binance':
+      return Number(channel === 'trades' ? info.T : info.E)
     case 'bybit':
-      return Number(info.T)
+      // ccxt keeps only the ticker's `data` in info; its timestamp is the message `ts` (whole ms).
+      return Number(channel === 'trades' ? info.T : timestamp)
     case 'okx':
       return Number(info.ts)
     case 'coinbase':
       return typeof info.time === 'string' ? isoToMs(info.time) : Number.NaN
   }
+}
+
+interface CcxtHooks {
+  handleMessage: (client: unknown, message: unknown) => unknown
 }
 
 export async function runCcxt(context: E2eContext, venue: VenueUnderTest, plan: Plan): Promise<StreamResult> {
@@ -267,34 +281,73 @@ export async function runCcxt(context: E2eContext, venue: VenueUnderTest, plan: 
     context.rest[venue.venue],
   )
   const withLatency = plan.mode === 'rate'
+  const channel = plan.channel
   let failure: string | undefined
   let stop = false
+  let armed = false
+  // watchTicker hands the user only the newest ticker, so its firehose throughput is counted as the
+  // messages ccxt has fully handled (its handleMessage returned), not as resolutions of the watch.
+  const countHandled = channel === 'ticker' && !withLatency
+  if (countHandled) {
+    const hooks = exchange as unknown as CcxtHooks
+    const original = hooks.handleMessage.bind(exchange)
+    hooks.handleMessage = (client, message) => {
+      const result = original(client, message)
+      if (armed) meter.hit(0)
+      return result
+    }
+  }
   try {
     await exchange.loadHttpProxyAgent()
     await exchange.loadMarkets()
     const loop = (async () => {
       while (!stop && meter.count < expected) {
-        const trades = await exchange.watchTrades(symbol)
-        for (const trade of trades) {
-          meter.hit(withLatency ? ccxtStamp(venue.venue, trade.info as Record<string, unknown>) : 0)
+        if (channel === 'trades') {
+          const trades = await exchange.watchTrades(symbol)
+          for (const trade of trades) {
+            meter.hit(
+              withLatency
+                ? ccxtStamp(venue.venue, channel, trade.info as Record<string, unknown>, trade.timestamp)
+                : 0,
+            )
+          }
+        } else {
+          // ccxt's Binance default is @miniTicker; ask for @ticker so both clients get the same frames.
+          const ticker = await exchange.watchTicker(
+            symbol,
+            venue.venue === 'binance' ? { name: 'ticker' } : {},
+          )
+          if (!countHandled && armed) {
+            meter.hit(
+              ccxtStamp(venue.venue, channel, ticker.info as Record<string, unknown>, ticker.timestamp),
+            )
+          }
         }
       }
     })().catch((error: unknown) => {
       failure = String(error)
     })
-    // watchTrades resolves only with trades: wait for its subscribe to reach the producer.
+    // The watch resolves only with data: wait for its subscribe to reach the producer.
     for (let i = 0; i < 100; i++) {
       const status = await context.producer.status(venue.venue)
       if (status.open > 0 && status.clientMessages.length > 0) break
       await sleep(50)
     }
     await sleep(300)
+    armed = true
     const fired = fire(context.producer, venue.venue, plan)
-    const complete = await meter.wait(timeoutFor(plan))
+    // A newest-only watch skips tickers by design: in rate mode wait for the stream, not a count.
+    let complete = true
+    if (channel === 'ticker' && withLatency) {
+      await fired
+      await sleep(200)
+    } else {
+      complete = await meter.wait(timeoutFor(plan))
+    }
     await fired
     stop = true
     void loop
-    return meter.result('ccxt', failure ?? (complete ? undefined : 'timed out before every trade arrived'))
+    return meter.result('ccxt', failure ?? (complete ? undefined : 'timed out before every message arrived'))
   } finally {
     await exchange.close()
   }

@@ -15,6 +15,7 @@ import {
 import { markdownTable, micros, rate, ratio, verdict } from './format'
 import { median, quantile } from './measure'
 import { startProducer } from './producer/start-producer'
+import type { StreamChannel } from './producer/trade-frames'
 import type { VenueUnderTest } from './venues'
 
 export interface E2eOptions {
@@ -23,17 +24,21 @@ export interface E2eOptions {
   firehoseCount: number
   ccxtFirehoseCount: number
   rates: readonly { rate: number; durationMs: number }[]
+  /** Ticker latency is measured at these rates only (trades at every rate). */
+  tickerRates: readonly { rate: number; durationMs: number }[]
   withCcxt: boolean
 }
 
 export interface ThroughputRow {
   venue: VenueId
+  channel: StreamChannel
   perSecond: Record<ConsumerKind, number>
   notes: string[]
 }
 
 export interface LatencyRow {
   venue: VenueId
+  channel: StreamChannel
   rate: number
   consumer: ConsumerKind
   p50: number
@@ -73,68 +78,80 @@ export async function runE2eBench(
   const latency: LatencyRow[] = []
   try {
     for (const venue of venues) {
-      const samples: Record<ConsumerKind, number[]> = { ws: [], 'ws+JSON.parse': [], tickmesh: [], ccxt: [] }
-      const notes: string[] = []
-      const firehose: Plan = { mode: 'firehose', count: options.firehoseCount }
-      for (let rep = 0; rep < options.repetitions; rep++) {
-        const runs: StreamResult[] = [
-          await runTickmesh(context, venue, firehose),
-          await runBareWs(context, venue, firehose, false),
-          await runBareWs(context, venue, firehose, true),
-        ]
-        if (options.withCcxt) {
-          runs.push(await runCcxt(context, venue, { mode: 'firehose', count: options.ccxtFirehoseCount }))
+      for (const channel of ['trades', 'ticker'] as const) {
+        const samples: Record<ConsumerKind, number[]> = {
+          ws: [],
+          'ws+JSON.parse': [],
+          tickmesh: [],
+          ccxt: [],
         }
-        for (const run of runs) {
-          samples[run.consumer].push(run.perSecond)
-          const note = noteOf(run)
-          if (note !== null) notes.push(note)
-        }
-      }
-      throughput.push({
-        venue: venue.venue,
-        perSecond: {
-          ws: median(samples.ws),
-          'ws+JSON.parse': median(samples['ws+JSON.parse']),
-          tickmesh: median(samples.tickmesh),
-          ccxt: median(samples.ccxt),
-        },
-        notes,
-      })
-      for (const step of options.rates) {
-        const plan: Plan = { mode: 'rate', rate: step.rate, durationMs: step.durationMs }
-        const byConsumer = new Map<ConsumerKind, StreamResult[]>()
-        for (let rep = 0; rep < options.latencyRepetitions; rep++) {
+        const notes: string[] = []
+        const firehose: Plan = { channel, mode: 'firehose', count: options.firehoseCount }
+        for (let rep = 0; rep < options.repetitions; rep++) {
           const runs: StreamResult[] = [
-            await runBareWs(context, venue, plan, false),
-            await runTickmesh(context, venue, plan),
+            await runTickmesh(context, venue, firehose),
+            await runBareWs(context, venue, firehose, false),
+            await runBareWs(context, venue, firehose, true),
           ]
-          if (options.withCcxt) runs.push(await runCcxt(context, venue, plan))
-          for (const run of runs) byConsumer.set(run.consumer, [...(byConsumer.get(run.consumer) ?? []), run])
+          if (options.withCcxt) {
+            runs.push(
+              await runCcxt(context, venue, { channel, mode: 'firehose', count: options.ccxtFirehoseCount }),
+            )
+          }
+          for (const run of runs) {
+            samples[run.consumer].push(run.perSecond)
+            const note = noteOf(run)
+            if (note !== null) notes.push(note)
+          }
         }
-        for (const [consumer, runs] of byConsumer) {
-          // Each percentile is the median over repetitions: one preempted run does not set the figure.
-          const at = (values: (run: StreamResult) => Float64Array | null, q: number): number =>
-            median(runs.map((run) => quantile(values(run) ?? new Float64Array(0), q)))
-          const row: LatencyRow = {
-            venue: venue.venue,
-            rate: step.rate,
-            consumer,
-            p50: at((run) => run.latenciesMs, 0.5),
-            p99: at((run) => run.latenciesMs, 0.99),
-            p999: at((run) => run.latenciesMs, 0.999),
-            samples: runs.reduce((sum, run) => sum + (run.latenciesMs?.length ?? 0), 0),
-          }
-          if (consumer === 'tickmesh') {
-            row.processing = [
-              at((run) => run.processingMs, 0.5),
-              at((run) => run.processingMs, 0.99),
-              at((run) => run.processingMs, 0.999),
+        throughput.push({
+          venue: venue.venue,
+          channel,
+          perSecond: {
+            ws: median(samples.ws),
+            'ws+JSON.parse': median(samples['ws+JSON.parse']),
+            tickmesh: median(samples.tickmesh),
+            ccxt: median(samples.ccxt),
+          },
+          notes,
+        })
+        for (const step of channel === 'trades' ? options.rates : options.tickerRates) {
+          const plan: Plan = { channel, mode: 'rate', rate: step.rate, durationMs: step.durationMs }
+          const byConsumer = new Map<ConsumerKind, StreamResult[]>()
+          for (let rep = 0; rep < options.latencyRepetitions; rep++) {
+            const runs: StreamResult[] = [
+              await runBareWs(context, venue, plan, false),
+              await runTickmesh(context, venue, plan),
             ]
+            if (options.withCcxt) runs.push(await runCcxt(context, venue, plan))
+            for (const run of runs)
+              byConsumer.set(run.consumer, [...(byConsumer.get(run.consumer) ?? []), run])
           }
-          const notes = runs.map(noteOf).filter((note): note is string => note !== null)
-          if (notes.length > 0) row.note = notes.join('; ')
-          latency.push(row)
+          for (const [consumer, runs] of byConsumer) {
+            // Each percentile is the median over repetitions: one preempted run does not set the figure.
+            const at = (values: (run: StreamResult) => Float64Array | null, q: number): number =>
+              median(runs.map((run) => quantile(values(run) ?? new Float64Array(0), q)))
+            const row: LatencyRow = {
+              venue: venue.venue,
+              channel,
+              rate: step.rate,
+              consumer,
+              p50: at((run) => run.latenciesMs, 0.5),
+              p99: at((run) => run.latenciesMs, 0.99),
+              p999: at((run) => run.latenciesMs, 0.999),
+              samples: runs.reduce((sum, run) => sum + (run.latenciesMs?.length ?? 0), 0),
+            }
+            if (consumer === 'tickmesh') {
+              row.processing = [
+                at((run) => run.processingMs, 0.5),
+                at((run) => run.processingMs, 0.99),
+                at((run) => run.processingMs, 0.999),
+              ]
+            }
+            const notes = runs.map(noteOf).filter((note): note is string => note !== null)
+            if (notes.length > 0) row.note = notes.join('; ')
+            latency.push(row)
+          }
         }
       }
     }
@@ -149,6 +166,7 @@ export function throughputTable(rows: readonly ThroughputRow[], withCcxt: boolea
   const table = markdownTable(
     [
       'venue',
+      'stream',
       'bare ws (count only)',
       'ws + JSON.parse floor',
       'tickmesh',
@@ -161,6 +179,7 @@ export function throughputTable(rows: readonly ThroughputRow[], withCcxt: boolea
       const vsCcxt = row.perSecond.tickmesh / row.perSecond.ccxt
       return [
         row.venue,
+        row.channel,
         rate(row.perSecond.ws),
         rate(row.perSecond['ws+JSON.parse']),
         rate(row.perSecond.tickmesh),
@@ -170,7 +189,7 @@ export function throughputTable(rows: readonly ThroughputRow[], withCcxt: boolea
       ]
     }),
   )
-  const notes = rows.flatMap((row) => row.notes.map((note) => `- ${row.venue}: ${note}`))
+  const notes = rows.flatMap((row) => row.notes.map((note) => `- ${row.venue} ${row.channel}: ${note}`))
   return notes.length === 0 ? table : `${table}\n\n${notes.join('\n')}`
 }
 
@@ -183,6 +202,7 @@ export function latencyTable(rows: readonly LatencyRow[]): string {
   const table = markdownTable(
     [
       'venue',
+      'stream',
       'rate/s',
       'consumer',
       'p50',
@@ -200,6 +220,7 @@ export function latencyTable(rows: readonly LatencyRow[]): string {
           : `${micros(row.p50 - floor.p50)} / ${micros(row.p99 - floor.p99)} / ${micros(row.p999 - floor.p999)}`
       return [
         row.venue,
+        row.channel,
         rate(row.rate),
         row.consumer,
         micros(row.p50),
@@ -218,14 +239,20 @@ export function latencyTable(rows: readonly LatencyRow[]): string {
     if (row.consumer === 'tickmesh' && floor !== undefined) {
       const added = row.p99 - floor.p99
       goals.push(
-        `- ${row.venue}: p99 added latency at 10k/s ${micros(added)} (goal ≤ 100 µs) → ${verdict(added <= 0.1)}`,
+        `- ${row.venue} ${row.channel}: p99 added latency at 10k/s ${micros(added)} (goal ≤ 100 µs) → ${verdict(added <= 0.1)}`,
       )
     }
     if (row.consumer === 'ccxt') {
-      const mine = rows.find((c) => c.venue === row.venue && c.rate === row.rate && c.consumer === 'tickmesh')
+      const mine = rows.find(
+        (c) =>
+          c.venue === row.venue &&
+          c.channel === row.channel &&
+          c.rate === row.rate &&
+          c.consumer === 'tickmesh',
+      )
       if (mine !== undefined) {
         goals.push(
-          `- ${row.venue}: p99 at 10k/s tickmesh ${micros(mine.p99)} vs ccxt ${micros(row.p99)} (goal: lower) → ${verdict(mine.p99 < row.p99)}`,
+          `- ${row.venue} ${row.channel}: p99 at 10k/s tickmesh ${micros(mine.p99)} vs ccxt ${micros(row.p99)} (goal: lower) → ${verdict(mine.p99 < row.p99)}`,
         )
       }
     }

@@ -71,7 +71,7 @@ export async function runMemoryBench(
     )
     await subscription.ready
     points.push(sample(gc, 'subscribed, before the stream', 0, Number.NaN))
-    const fired = producer.firehose(venue.venue, checkpoints[1])
+    const fired = producer.firehose(venue.venue, 'trades', checkpoints[1])
     await done
     await fired
   } finally {

@@ -69,17 +69,18 @@ async function main(): Promise<void> {
       repetitions: quick ? 1 : 3,
       latencyRepetitions: quick ? 1 : 2,
       firehoseCount: quick ? 20_000 : 300_000,
-      ccxtFirehoseCount: quick ? 10_000 : 100_000,
+      ccxtFirehoseCount: quick ? 5_000 : 100_000,
       rates: quick
-        ? [{ rate: 10_000, durationMs: 500 }]
+        ? [{ rate: 10_000, durationMs: 300 }]
         : [
             { rate: 1_000, durationMs: 4_000 },
             { rate: 10_000, durationMs: 2_000 },
             { rate: 50_000, durationMs: 1_000 },
           ],
+      tickerRates: quick ? [] : [{ rate: 10_000, durationMs: 2_000 }],
       withCcxt: true,
     })
-    print('\n## 3 + 4. End to end, floor and ccxt: firehose throughput (trades/s received)\n')
+    print('\n## 3 + 4. End to end, floor and ccxt: firehose throughput (messages/s received)\n')
     print(throughputTable(results.throughput, true))
     const binance = VENUES_UNDER_TEST[0]
     if (binance !== undefined) {

@@ -8,7 +8,7 @@ import type { Socket } from 'node:net'
 import type { VenueId } from '@tickmesh/core'
 import { type RawData, WebSocket, WebSocketServer } from 'ws'
 import type { ProducerCommand, ProducerReply } from './producer-protocol'
-import { type TradeFrameBuilder, tradeFrameBuilder } from './trade-frames'
+import { frameBuilder, type StreamChannel, type TradeFrameBuilder } from './trade-frames'
 
 const HIGH_WATER_BYTES = 4 * 1024 * 1024
 const FRAMES_PER_WRITE = 256
@@ -99,13 +99,13 @@ function newest(venue: VenueId): ClientConnection | undefined {
   return list[list.length - 1]
 }
 
-function firehose(venue: VenueId, count: number): void {
+function firehose(venue: VenueId, channel: StreamChannel, count: number): void {
   const entry = newest(venue)
   if (entry === undefined) {
     send({ type: 'fired', venue, sent: 0, elapsedMs: 0, error: 'no client connected' })
     return
   }
-  const build: TradeFrameBuilder = tradeFrameBuilder(venue, entry.path, entry.clientMessages)
+  const build: TradeFrameBuilder = frameBuilder(channel, venue, entry.path, entry.clientMessages)
   const socket = rawSocket(entry.client)
   const start = performance.now()
   let sent = 0
@@ -131,13 +131,13 @@ function firehose(venue: VenueId, count: number): void {
   pump()
 }
 
-function fixedRate(venue: VenueId, rate: number, durationMs: number): void {
+function fixedRate(venue: VenueId, channel: StreamChannel, rate: number, durationMs: number): void {
   const entry = newest(venue)
   if (entry === undefined) {
     send({ type: 'fired', venue, sent: 0, elapsedMs: 0, error: 'no client connected' })
     return
   }
-  const build = tradeFrameBuilder(venue, entry.path, entry.clientMessages)
+  const build = frameBuilder(channel, venue, entry.path, entry.clientMessages)
   const socket = rawSocket(entry.client)
   const total = Math.round((rate * durationMs) / 1000)
   const start = performance.now()
@@ -165,8 +165,8 @@ function fixedRate(venue: VenueId, rate: number, durationMs: number): void {
 process.on('message', (command: ProducerCommand) => {
   switch (command.type) {
     case 'fire':
-      if (command.mode === 'firehose') firehose(command.venue, command.count)
-      else fixedRate(command.venue, command.rate, command.durationMs)
+      if (command.mode === 'firehose') firehose(command.venue, command.channel, command.count)
+      else fixedRate(command.venue, command.channel, command.rate, command.durationMs)
       break
     case 'status': {
       const entry = newest(command.venue)

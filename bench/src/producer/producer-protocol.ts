@@ -1,10 +1,11 @@
 import type { VenueId } from '@tickmesh/core'
+import type { StreamChannel } from './trade-frames'
 
 // Messages between the bench (parent) and the frame server (a child process on its own core).
 
 export type ProducerCommand =
-  | { type: 'fire'; venue: VenueId; mode: 'firehose'; count: number }
-  | { type: 'fire'; venue: VenueId; mode: 'rate'; rate: number; durationMs: number }
+  | { type: 'fire'; venue: VenueId; channel: StreamChannel; mode: 'firehose'; count: number }
+  | { type: 'fire'; venue: VenueId; channel: StreamChannel; mode: 'rate'; rate: number; durationMs: number }
   | { type: 'status'; venue: VenueId }
   | { type: 'stop' }
 

@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { VenueId } from '@tickmesh/core'
 import type { ProducerCommand, ProducerReply } from './producer-protocol'
+import type { StreamChannel } from './trade-frames'
 
 export interface FireResult {
   sent: number
@@ -18,8 +19,8 @@ export interface StatusResult {
 export interface Producer {
   /** ws base URL per venue, e.g. `ws://127.0.0.1:40123`. */
   readonly wsUrl: Record<VenueId, string>
-  firehose(venue: VenueId, count: number): Promise<FireResult>
-  rate(venue: VenueId, rate: number, durationMs: number): Promise<FireResult>
+  firehose(venue: VenueId, channel: StreamChannel, count: number): Promise<FireResult>
+  rate(venue: VenueId, channel: StreamChannel, rate: number, durationMs: number): Promise<FireResult>
   status(venue: VenueId): Promise<StatusResult>
   stop(): Promise<void>
 }
@@ -64,14 +65,14 @@ export async function startProducer(upstreams: Partial<Record<VenueId, string>>)
     }, timeoutMs)
   return {
     wsUrl,
-    firehose: (venue, count) => {
+    firehose: (venue, channel, count) => {
       const done = fired(venue, 600_000)
-      command({ type: 'fire', venue, mode: 'firehose', count })
+      command({ type: 'fire', venue, channel, mode: 'firehose', count })
       return done
     },
-    rate: (venue, rate, durationMs) => {
+    rate: (venue, channel, rate, durationMs) => {
       const done = fired(venue, durationMs + 600_000)
-      command({ type: 'fire', venue, mode: 'rate', rate, durationMs })
+      command({ type: 'fire', venue, channel, mode: 'rate', rate, durationMs })
       return done
     },
     status: (venue) => {
