@@ -27,10 +27,14 @@ export interface BybitSettings extends AdapterSettings {
    * reports the drift, so it gets fixed rather than hidden.
    */
   adjustForClockDrift?: boolean
+  /** Same as `adjustForClockDrift` (the name Binance, OKX and Coinbase use); that one wins when both are set. */
+  syncClock?: boolean
   /** REST retries after the first attempt for 429, 5xx, timeouts and network errors. Default 3. */
   restRetries?: number
   /** Local clock in ms (tests). Default `performance.timeOrigin + performance.now()`. */
   now?: () => number
+  /** Same as `now` (the name Binance and Coinbase use). */
+  clock?: () => number
   /** Events buffered per async iterator before the oldest are dropped. Default 10 000. */
   highWaterMark?: number
 }

@@ -367,6 +367,12 @@ describe('createBybit against the simulator: private stream', () => {
     })
     await fixed.subscription.ready
     await fixed.waitFor(isKind('balance'))
+    // `syncClock` and `clock`, as the other venues spell them, do the same.
+    const aliased = record(adapter({ credentials: credentials(), clock: now, syncClock: true }), {
+      channel: 'balances',
+      symbols: [],
+    })
+    await aliased.subscription.ready
   })
 })
 

@@ -104,7 +104,9 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
   const pongTimeoutMs = positiveSetting('pongTimeoutMs', settings.pongTimeoutMs, 10_000)
   const ackTimeoutMs = positiveSetting('ackTimeoutMs', settings.ackTimeoutMs, 10_000)
   const authExpiresInMs = positiveSetting('authExpiresInMs', settings.authExpiresInMs, 10_000)
-  const localNow = settings.now ?? nowMs
+  const localNow = settings.now ?? settings.clock ?? nowMs
+  // `syncClock` is the name the other venues use; Bybit keeps its stricter default (false).
+  const syncClock = settings.adjustForClockDrift ?? settings.syncClock ?? false
   const onRaw = settings.onRaw
 
   if (
@@ -491,7 +493,7 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
       clockReady = sync.sync().then(
         () => {
           // Signing with Bybit's time: keep the offset fresh (the timer does not hold the process open).
-          if (settings.adjustForClockDrift === true) sync.start()
+          if (syncClock) sync.start()
         },
         (error: unknown) => {
           clockReady = null
@@ -506,7 +508,7 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
     const credentials = settings.credentials
     if (credentials === undefined) return
     const secret = revealSecret(credentials).secret ?? ''
-    const base = settings.adjustForClockDrift === true && clock !== null ? clock.serverNow() : localNow()
+    const base = syncClock && clock !== null ? clock.serverNow() : localNow()
     authFailure = null
     connection.send(buildBybitAuth(credentials.apiKey, secret, Math.round(base + authExpiresInMs)))
   }
@@ -527,8 +529,7 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
         }
       }
       // What was left of the signature's validity on Bybit's clock when it arrived (drift = local - server).
-      const signedAhead =
-        settings.adjustForClockDrift === true ? authExpiresInMs : authExpiresInMs + (driftMs ?? 0)
+      const signedAhead = syncClock ? authExpiresInMs : authExpiresInMs + (driftMs ?? 0)
       const drift = { clockDriftMs: driftMs, localTime, serverTime, venue: 'bybit' as const }
       if (retMsg === 'Params Error' && driftMs !== null && signedAhead < 1_000) {
         const direction = driftMs < 0 ? 'behind' : 'ahead of'
@@ -599,7 +600,7 @@ export function createBybit(settings: BybitSettings = {}): VenueAdapter {
         }
       }
       sub.topics = [sub.channel === 'orders' ? 'order' : 'wallet']
-      if (settings.adjustForClockDrift === true) await ensureClock()
+      if (syncClock) await ensureClock()
       else {
         // The offset only explains a refused login here; an unreachable time endpoint must not block it.
         await ensureClock().catch(() => undefined)

@@ -557,8 +557,9 @@ describe('createOkx private stream', () => {
       wsUrl: sim!.venues.okx.ws,
       restUrl: sim!.venues.okx.rest,
       credentials: credentials(),
-      now: drifted,
-      useServerTime: false,
+      // `clock` and `syncClock`, as Binance and Coinbase spell them, mean `now` and `useServerTime`.
+      clock: drifted,
+      syncClock: false,
     })
     adapters.push(strict)
     const error = await strict

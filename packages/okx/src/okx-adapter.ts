@@ -61,7 +61,7 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
   const businessUrls = okxWsUrls(settings.wsUrl, OKX_PATHS.business)
   const privateUrls = okxWsUrls(settings.wsUrl, OKX_PATHS.private)
   assertSecureUrls([...publicUrls, restUrl], settings.allowInsecure ?? false)
-  const now = settings.now ?? Date.now
+  const now = settings.now ?? settings.clock ?? Date.now
   const highWaterMark = settings.highWaterMark ?? 10_000
   const ackTimeoutMs = settings.ackTimeoutMs ?? 10_000
   const onRaw = settings.onRaw
@@ -284,7 +284,7 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
       credentials: settings.credentials,
       clock,
       now,
-      useServerTime: settings.useServerTime ?? true,
+      useServerTime: settings.useServerTime ?? settings.syncClock ?? true,
       keepAlive,
       ackTimeoutMs,
       WebSocket: connectionGate.wrap(settings.WebSocket),

@@ -30,6 +30,10 @@ export interface OkxSettings extends AdapterSettings {
    * drifted local clock still logs in. Default true; false signs with the local clock as is.
    */
   useServerTime?: boolean
+  /** Same as `useServerTime` (the name Binance and Coinbase use); that one wins when both are set. */
+  syncClock?: boolean
+  /** Same as `now` (the name Binance and Coinbase use). */
+  clock?: () => number
 }
 
 export const OKX_DEFAULT_WS_URL = 'wss://ws.okx.com:8443'
