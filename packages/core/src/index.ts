@@ -144,3 +144,7 @@ export { decodeRecordingLine, encodeRecordingLine } from './recording/recording-
 export type { RecordingLine } from './recording/recording-format'
 export { createRecordingWriter } from './recording/recording-writer'
 export type { RecordingWriter, RecordingWriterOptions } from './recording/recording-writer'
+
+// --- trade continuity
+export { TradeContinuity } from './continuity/trade-continuity'
+export type { TradeContinuityOptions, TradeRange } from './continuity/trade-continuity'
