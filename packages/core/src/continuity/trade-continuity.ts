@@ -1,6 +1,6 @@
-import type { GapEvent, Market, MarketEvent, StatusEvent, TradeEvent } from '../events'
+import type { GapEvent, MarketEvent, StatusEvent, TradeEvent } from '../events'
 import { nowMs } from '../events'
-import type { VenueId } from '../venues'
+import type { Market, VenueId } from '../venues'
 
 /** The trades of one instrument, as the continuity asks a venue's REST for them. */
 export interface TradeRange {
@@ -206,7 +206,8 @@ export class TradeContinuity {
         const before = state.lastId
         for (const trade of trades) {
           const id = this.sequenceOf(trade)
-          if (id !== null && id > (state.lastId ?? Number.NEGATIVE_INFINITY)) this.hold(state, trade, id, false)
+          if (id !== null && id > (state.lastId ?? Number.NEGATIVE_INFINITY))
+            this.hold(state, trade, id, false)
         }
         this.drain(state)
         // Progress resets the budget; a fetch that brought nothing new counts against it.
