@@ -21,12 +21,14 @@ describe('subjects', () => {
   })
 
   it('builds the narrowest single filter subject and a matcher for the rest', () => {
-    expect(filterSubject()).toBe('tickmesh.>')
+    expect(filterSubject()).toBe('tickmesh.*.*.*.*')
     expect(filterSubject({ kinds: ['trade'] })).toBe('tickmesh.trade.*.*.*')
     expect(filterSubject({ kinds: ['trade'], venues: ['okx'], symbols: ['BTC/USDT'] })).toBe(
       'tickmesh.trade.okx.*.BTC-USDT',
     )
-    expect(filterSubject({ symbols: ['BTC/USDT', 'ETH/USDT'] })).toBe('tickmesh.>')
+    expect(filterSubject({ symbols: ['BTC/USDT', 'ETH/USDT'] })).toBe('tickmesh.*.*.*.*')
+    // The AI worker's analyses share the prefix but not the shape.
+    expect(filterSubject()).not.toMatch(/>$/)
     expect(eventMatcher({ kinds: ['trade'] })).toBeNull()
     const matcher = eventMatcher({ symbols: ['BTC/USDT', 'ETH/USDT'] })!
     expect(matcher(tradeEvent(1, 'ETH/USDT'))).toBe(true)

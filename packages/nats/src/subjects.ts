@@ -53,7 +53,8 @@ export function filterSubject(filter: EventFilter = {}, prefix: string = DEFAULT
   const venue = single(filter.venues)
   const market = single(filter.markets)
   const symbol = single(filter.symbols)
-  if (kind === '*' && venue === '*' && market === '*' && symbol === '*') return `${prefix}.>`
+  // Always five tokens, never `>`: other tools' messages under the prefix (the AI worker's
+  // `tickmesh.analysis.<kind>.<symbol>`) have another shape and stay out of event readers.
   return `${prefix}.${kind}.${venue}.${market}.${symbol === '*' ? '*' : subjectToken(symbol)}`
 }
 

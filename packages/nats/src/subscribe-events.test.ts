@@ -100,6 +100,19 @@ describe('subscribeEvents', () => {
     expect(unchecked).toHaveLength(3)
   })
 
+  it("leaves other tools' messages under the prefix alone (the AI worker's tickmesh.analysis.…)", async () => {
+    connection.publish('tickmesh.analysis.signal.BTC-USDT', JSON.stringify({ type: 'analysis' }))
+    publisher.publish(tradeEvent(1))
+    expect(await publisher.flush()).toBe(true)
+    const errors: string[] = []
+    const events = await take(
+      subscribeEvents(connection, {}, { from: 'all', onError: (error) => errors.push(error.message) }),
+      1,
+    )
+    expect(events).toEqual([tradeEvent(1)])
+    expect(errors).toEqual([])
+  })
+
   it('fails with a hint when the stream does not exist', async () => {
     const subscription = subscribeEvents(server.url, {}, { stream: 'MISSING' })
     await expect(take(subscription, 1)).rejects.toThrow(/Could not read the JetStream stream MISSING/)
