@@ -133,6 +133,20 @@ describe('createBinance against the simulator: public channels', () => {
     await subscription.unsubscribe()
   })
 
+  it('highWaterMark bounds a slow iterator: the oldest events are dropped and an error event says how many', async () => {
+    const binance = start({ highWaterMark: 3 })
+    const subscription = binance.subscribe({ channel: 'trades', symbols: ['ETH/USDT'] })
+    const iterator = subscription[Symbol.asyncIterator]()
+    await subscription.ready
+    await until(() => (events.filter((event) => event.kind === 'trade').length > 10 ? true : undefined))
+    const first = await iterator.next()
+    expect(first.value).toMatchObject({ kind: 'error' })
+    const buffered: MarketEvent[] = []
+    for (let index = 0; index < 3; index++) buffered.push((await iterator.next()).value as MarketEvent)
+    expect(buffered.map((event) => event.kind)).toEqual(['trade', 'trade', 'trade'])
+    await subscription.unsubscribe()
+  })
+
   it('lists instruments with tick and lot sizes from exchangeInfo', async () => {
     const binance = start()
     const spot = await binance.instruments('spot')

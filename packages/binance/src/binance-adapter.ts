@@ -545,7 +545,10 @@ export function createBinance(settings: BinanceSettings = {}): VenueAdapter {
         id: `binance-${++nextId}`,
         request: Object.freeze({ ...request, symbols: [...request.symbols] }),
         market,
-        stream: new EventStream({ venue: 'binance' }),
+        stream: new EventStream({
+          venue: 'binance',
+          ...(settings.highWaterMark === undefined ? {} : { highWaterMark: settings.highWaterMark }),
+        }),
         routes: [],
         topics: [],
         symbols: new Set(request.symbols),

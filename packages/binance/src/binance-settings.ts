@@ -35,4 +35,6 @@ export interface BinanceSettings extends AdapterSettings {
   maxStreamsPerConnection?: number
   /** Outbound messages per second per connection (Binance allows 5, pongs included). Default 4. */
   maxMessagesPerSecond?: number
+  /** Events buffered per subscription iterator before the oldest are dropped (as on every venue). Default 10 000. */
+  highWaterMark?: number
 }
