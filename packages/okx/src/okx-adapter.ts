@@ -19,8 +19,12 @@ import {
   type TickmeshError,
   type TopicPool,
   type TopicPoolOptions,
+  TradeContinuity,
+  type TradeEvent,
+  type TradeRange,
   type VenueAdapter,
 } from '@tickmesh/core'
+import { decodeOkx } from './decode/decode-okx'
 import { okxArgOfTopic, okxTopic } from './decode/okx-control'
 import {
   EVENT_KIND_OF_CHANNEL,
@@ -44,6 +48,7 @@ import {
   okxWsUrls,
 } from './okx-settings'
 import { OkxSubscription } from './okx-subscription'
+import { okxMarketOf } from './okx-symbols'
 
 /** An OKX adapter: the core `VenueAdapter` plus the frame processor's local books. */
 export interface OkxAdapter extends VenueAdapter {
@@ -105,6 +110,34 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
   })
 
   function emit(event: MarketEvent): void {
+    // Live trades go through the continuity, which fills reconnect holes from REST by trade id.
+    if (event.kind === 'trade') tradeContinuity.push(event)
+    else dispatch(event)
+  }
+
+  /**
+   * OKX REST keeps the last 500 trades per instrument (`/api/v5/market/trades`, the same rows as the
+   * WebSocket): a longer outage leaves a `gap` event for what it no longer has.
+   */
+  async function fetchTradesSince(range: TradeRange): Promise<TradeEvent[]> {
+    const response = await instruments.restClient.get<{ data?: unknown }>('/api/v5/market/trades', {
+      instId: range.venueSymbol,
+      limit: 500,
+    })
+    const frame = JSON.stringify({
+      arg: { channel: 'trades', instId: range.venueSymbol },
+      data: Array.isArray(response.value.data) ? response.value.data : [],
+    })
+    const decoded = decodeOkx(frame, {
+      market: range.market,
+      receivedAt: nowMs(),
+      contractValueOf: instruments.contractValueOf,
+      symbolOf: (instId) => instruments.symbolOf(instId),
+    })
+    return decoded.filter((event): event is TradeEvent => event.kind === 'trade')
+  }
+
+  function dispatch(event: MarketEvent): void {
     all.push(event)
     const key = routeKeyOfEvent(event)
     if (key !== null) {
@@ -124,6 +157,8 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
     all.push(event)
     for (const subscription of subscriptions) if (uses(subscription)) subscription.deliver(event)
   }
+
+  const tradeContinuity = new TradeContinuity({ venue: 'okx', emit: dispatch, fetchTradesSince })
 
   const processor = createOkxFrameProcessor({
     emit,
@@ -364,6 +399,9 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
       else {
         topicRefs.delete(topic)
         released.push(topic)
+        // A later subscription starts afresh instead of backfilling the time nobody listened.
+        const arg = okxArgOfTopic(topic)
+        if (arg.channel === 'trades') tradeContinuity.forget(okxMarketOf(arg.instId) ?? 'spot', arg.instId)
       }
     }
     return released
@@ -502,6 +540,7 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
       if (closed) return
       closed = true
       clock.stop()
+      tradeContinuity.close()
       for (const state of resyncs.values()) if (state.timer !== null) clearTimeout(state.timer)
       resyncs.clear()
       for (const subscription of subscriptions) subscription.end()
