@@ -20,6 +20,8 @@ export interface ContinuityResult {
   lost: number
   inGaps: number
   gapEvents: number
+  /** Delivered trades inside a reported gap (a gap must name only what is really missing). */
+  deliveredInGaps: number
   duplicates: number
   outOfOrder: number
   schemaViolations: number
@@ -107,6 +109,8 @@ export async function runTradeContinuity(
   let lost = 0
   let inGaps = 0
   let trueTrades = 0
+  let deliveredInGaps = 0
+  for (const id of unique) if (gaps.some(([from, to]) => id > from && id < to)) deliveredInGaps++
   if (ids.length > 0) {
     const first = ids[0] as number
     const lastId = Math.max(...unique)
@@ -128,6 +132,7 @@ export async function runTradeContinuity(
     lost,
     inGaps,
     gapEvents: gaps.length,
+    deliveredInGaps,
     duplicates: ids.length - unique.size,
     outOfOrder,
     schemaViolations,
