@@ -271,12 +271,13 @@ export async function runChaos(
     }
     for (let round = 0; round < options.rounds; round++) {
       const kind = spec.faultKinds[round % spec.faultKinds.length] as SimFaultKind
-      const figures = (result.faults[kind] ??= {
+      const figures = result.faults[kind] ?? {
         injected: 0,
         recovered: 0,
         worstRecoverMs: 0,
         totalRecoverMs: 0,
-      })
+      }
+      result.faults[kind] = figures
       await sleep(50 + Math.floor(pick() * 450)) // a random moment
       const before = { ...counts }
       const statusMark = statusLog.length
