@@ -1,20 +1,25 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 // The real executable in a child process: tsx runs src/bin.ts (no build needed), from the package
 // folder so its tsconfig maps @tickmesh/* to the workspace sources.
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
-const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
-const hasTmux = (() => {
+const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url))
+
+// These tests need tsx (a devDependency) and tmux (`apt-get install -y tmux`; .ci/run and
+// `pnpm test` install it): fail loudly rather than skip, so a missing tool never hides a broken CLI.
+beforeAll(() => {
+  if (!existsSync(tsx)) throw new Error(`tsx not found at ${tsx}: run pnpm install.`)
   try {
     execFileSync('tmux', ['-V'], { stdio: 'ignore' })
-    return true
   } catch {
-    return false
+    throw new Error(
+      'tmux is not installed: apt-get install -y tmux (pnpm test installs it when run as root).',
+    )
   }
-})()
+})
 
 const children: ChildProcess[] = []
 afterEach(() => {
@@ -53,7 +58,7 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   }
 }
 
-describe.skipIf(!existsSync(tsx))('the tickmesh executable', () => {
+describe('the tickmesh executable', () => {
   it('watch --json --duration --sim in a child process prints NDJSON and exits 0', async () => {
     const cli = run(['watch', 'BTC/USDT', '--sim', '--json', '--venues', 'binance,bybit', '--duration', '2s'])
     expect(await cli.exit).toBe(0)
@@ -81,7 +86,7 @@ describe.skipIf(!existsSync(tsx))('the tickmesh executable', () => {
   })
 })
 
-describe.skipIf(!hasTmux || !existsSync(tsx))('the dashboard in a real terminal (tmux)', () => {
+describe('the dashboard in a real terminal (tmux)', () => {
   const session = `tickmesh-test-${process.pid}`
   afterEach(() => {
     try {
