@@ -11,6 +11,8 @@ import type { ProducerCommand, ProducerReply } from './producer-protocol'
 import { frameBuilder, type StreamChannel, type TradeFrameBuilder } from './trade-frames'
 
 const HIGH_WATER_BYTES = 4 * 1024 * 1024
+/** Blocks the sender between paced frames without spinning (see fixedRate). */
+const sleeper = new Int32Array(new SharedArrayBuffer(4))
 const FRAMES_PER_WRITE = 256
 
 interface ClientConnection {
@@ -142,20 +144,29 @@ function fixedRate(venue: VenueId, channel: StreamChannel, rate: number, duratio
   const total = Math.round((rate * durationMs) / 1000)
   const start = performance.now()
   let sent = 0
-  // Each turn sends the frames that are due; each is stamped just before its own write.
+  const interval = 1000 / rate
+  // Each turn sends the frames that are due, each stamped just before its own write, and sleeps
+  // (Atomics.wait: the thread blocks, it does not spin) until the next is due. A spinning sender
+  // would take a core from the consumer on a 2-core machine; a timer would send in 1 ms bursts.
+  // A turn lasts at most ~5 ms so socket events and IPC are still served.
   const turn = (): void => {
-    if (entry.client.readyState !== WebSocket.OPEN) {
-      send({ type: 'fired', venue, sent, elapsedMs: performance.now() - start, error: 'client closed' })
-      return
-    }
-    const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000))
-    while (sent < due) {
-      socket.write(encodeFrame(build(entry.nextTradeId++, performance.timeOrigin + performance.now())))
-      sent++
-    }
-    if (sent >= total) {
-      send({ type: 'fired', venue, sent, elapsedMs: performance.now() - start })
-      return
+    const turnEnd = performance.now() + 5
+    while (performance.now() < turnEnd) {
+      if (entry.client.readyState !== WebSocket.OPEN) {
+        send({ type: 'fired', venue, sent, elapsedMs: performance.now() - start, error: 'client closed' })
+        return
+      }
+      const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000))
+      while (sent < due) {
+        socket.write(encodeFrame(build(entry.nextTradeId++, performance.timeOrigin + performance.now())))
+        sent++
+      }
+      if (sent >= total) {
+        send({ type: 'fired', venue, sent, elapsedMs: performance.now() - start })
+        return
+      }
+      const untilNext = start + (sent + 1) * interval - performance.now()
+      if (untilNext > 0.02) Atomics.wait(sleeper, 0, 0, untilNext)
     }
     setImmediate(turn)
   }
