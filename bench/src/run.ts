@@ -9,6 +9,7 @@ import { captureFrames } from './capture-frames'
 import { decodeTable, runDecodeBench } from './decode-bench'
 import { latencyTable, runE2eBench, throughputTable } from './e2e-bench'
 import { rate } from './format'
+import { type GoalInputs, goalsTable } from './goals'
 import { currentLoad, machineInfo } from './machine'
 import { memoryTable, runMemoryBenchIsolated } from './memory-bench'
 import { runSimulatorFirehose } from './simulator-firehose'
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   const started = performance.now()
   const machine = machineInfo()
   const out: string[] = []
+  const goals: GoalInputs = {}
   const print = (text: string): void => {
     out.push(text)
     console.log(text)
@@ -59,10 +61,13 @@ async function main(): Promise<void> {
     })
     print('\n## 1. Decode (messages/s, ratio to JSON.parse of the same frames)\n')
     print(decodeTable(rows))
+    goals.decode = rows
   }
   if (only.has('books')) {
     print('\n## 2. Order books (ns per level update, OrderBook vs a plain Map)\n')
-    print(bookTable(runBookBench({ rounds: quick ? 3 : 15, updates: quick ? 5_000 : 20_000 })))
+    const books = runBookBench({ rounds: quick ? 3 : 15, updates: quick ? 5_000 : 20_000 })
+    goals.books = books
+    print(bookTable(books))
   }
   if (only.has('e2e')) {
     const results = await runE2eBench(VENUES_UNDER_TEST, {
@@ -80,6 +85,7 @@ async function main(): Promise<void> {
       tickerRates: quick ? [] : [{ rate: 10_000, durationMs: 2_000 }],
       withCcxt: true,
     })
+    goals.e2e = results
     print('\n## 3 + 4. End to end, floor and ccxt: firehose throughput (messages/s received)\n')
     print(throughputTable(results.throughput, true))
     const binance = VENUES_UNDER_TEST[0]
@@ -94,15 +100,20 @@ async function main(): Promise<void> {
   }
   if (only.has('aggregator')) {
     print('\n## 5. Aggregator (MarketView.ingest vs a plain loop)\n')
-    print(aggregatorTable(runAggregatorBench({ rounds: quick ? 3 : 15, events: quick ? 20_000 : 100_000 })))
+    const aggregator = runAggregatorBench({ rounds: quick ? 3 : 15, events: quick ? 20_000 : 100_000 })
+    goals.aggregator = aggregator
+    print(aggregatorTable(aggregator))
   }
   if (only.has('memory')) {
     const checkpoints: [number, number] = quick ? [50_000, 500_000] : [1_000_000, 10_000_000]
     const { venue, points } = await runMemoryBenchIsolated(checkpoints)
     print('\n## 6. Memory (fresh process, after a full GC at each point)\n')
     print(memoryTable(venue, points))
+    goals.memory = points
   }
 
+  print('\n## Goals\n')
+  print(goalsTable(goals))
   print('')
   print(`Load average at end (1/5/15 min): ${currentLoad()}`)
   print(`Total time: ${((performance.now() - started) / 1000).toFixed(1)} s`)
