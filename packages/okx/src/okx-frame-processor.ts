@@ -1,4 +1,5 @@
 import {
+  type BookLevel,
   BookSync,
   type FrameProcessor,
   type FrameProcessorOptions,
@@ -156,8 +157,9 @@ export function createOkxFrameProcessor(options: OkxFrameProcessorOptions): OkxF
     const top = state.sync.book.top(bookDepth)
     const scale = instrument.sizeScale
     if (scale !== 1) {
-      for (const level of top.bids) level[1] = +(level[1] * scale).toPrecision(15)
-      for (const level of top.asks) level[1] = +(level[1] * scale).toPrecision(15)
+      // New tuples: the book shares its tuples between events, so they are never changed in place.
+      scaleSizes(top.bids, scale)
+      scaleSizes(top.asks, scale)
     }
     emit({
       kind: 'book',
@@ -330,4 +332,12 @@ export function createOkxFrameProcessor(options: OkxFrameProcessorOptions): OkxF
     },
   }
   return processor
+}
+
+/** Contract sizes → base units, replacing each tuple (the book's tuples are shared, never mutated). */
+function scaleSizes(levels: BookLevel[], scale: number): void {
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i]!
+    levels[i] = [level[0], +(level[1] * scale).toPrecision(15)]
+  }
 }

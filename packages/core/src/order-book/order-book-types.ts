@@ -34,7 +34,10 @@ export interface OrderBookView {
   readonly askCount: number
   bestBid(): BookLevel | null
   bestAsk(): BookLevel | null
-  /** Top `depth` levels per side, best first, as fresh arrays (only `depth` levels are copied). */
+  /**
+   * Top `depth` levels per side, best first, as fresh arrays. The `[price, size]` tuples may be shared
+   * with earlier results (a level's tuple is reused until its size changes): never mutate them.
+   */
   top(depth: number): { bids: BookLevel[]; asks: BookLevel[] }
   /** True when best bid >= best ask. */
   isCrossed(): boolean

@@ -22,6 +22,37 @@ function okxLevels(levels: string[][]): RawLevel[] {
 }
 
 describe('OrderBook', () => {
+  it('top() gives fresh arrays that share the tuples of unchanged levels and new tuples for changed ones', () => {
+    const book = new OrderBook()
+    book.applySnapshot(
+      [
+        ['100', '1'],
+        ['99', '2'],
+      ],
+      [
+        ['101', '3'],
+        ['102', '4'],
+      ],
+    )
+    const first = book.top(10)
+    book.applyLevel('bid', '99', '5')
+    book.applyLevel('ask', '100.5', '1')
+    const second = book.top(10)
+    expect(second.bids).not.toBe(first.bids)
+    expect(second.bids[0]).toBe(first.bids[0])
+    expect(second.bids[1]).toEqual([99, 5])
+    expect(first.bids[1]).toEqual([99, 2])
+    expect(second.asks).toEqual([
+      [100.5, 1],
+      [101, 3],
+      [102, 4],
+    ])
+    expect(second.asks[1]).toBe(first.asks[0])
+    // The same size spelled differently keeps the tuple; the values are equal either way.
+    book.applyLevel('ask', '101', '3.0')
+    expect(book.top(10).asks[1]).toBe(first.asks[0])
+  })
+
   it('behaves as the README example says', () => {
     const book = new OrderBook({ maxDepth: 400 })
     book.applySnapshot([['30000.1', '2']], [['30000.5', '1']], 1001)

@@ -22,6 +22,11 @@ interface Level {
   size: number
   rawPrice: string
   rawSize: string
+  /**
+   * The `[price, size]` tuple last handed out by `top()`, reused until the size changes: successive
+   * book events share the tuples of unchanged levels instead of copying the whole top-N each time.
+   */
+  tuple: BookLevel | undefined
 }
 
 const CHUNK_MAX = 64
@@ -74,7 +79,7 @@ class SideLevels {
   ): boolean {
     const chunks = this.chunks
     if (chunks.length === 0) {
-      chunks.push([{ rank, price, size, rawPrice, rawSize }])
+      chunks.push([{ rank, price, size, rawPrice, rawSize, tuple: undefined }])
       this.count = 1
       return true
     }
@@ -90,6 +95,7 @@ class SideLevels {
     const existing = chunk[lo]
     if (existing !== undefined && existing.rank === rank) {
       if (existing.rawSize === rawSize && existing.rawPrice === rawPrice) return false
+      if (existing.size !== size) existing.tuple = undefined
       existing.size = size
       existing.rawSize = rawSize
       existing.rawPrice = rawPrice
@@ -97,7 +103,7 @@ class SideLevels {
     }
     // A full side ignores a level worse than its worst: it would be truncated at once.
     if (this.count >= maxDepth && lo === chunk.length && chunkIndex === chunks.length - 1) return false
-    chunk.splice(lo, 0, { rank, price, size, rawPrice, rawSize })
+    chunk.splice(lo, 0, { rank, price, size, rawPrice, rawSize, tuple: undefined })
     this.count++
     if (chunk.length > CHUNK_MAX) chunks.splice(chunkIndex + 1, 0, chunk.splice(CHUNK_HALF))
     if (this.count > maxDepth) this.truncate(maxDepth)
@@ -164,7 +170,10 @@ class SideLevels {
     }
   }
 
-  /** The best `depth` levels as fresh `[price, size]` tuples; copies only those levels. */
+  /**
+   * The best `depth` levels in a fresh array. A level's `[price, size]` tuple is created once and
+   * shared until its size changes, so a book event costs one array plus the changed levels.
+   */
   top(depth: number): BookLevel[] {
     const out: BookLevel[] = []
     const chunks = this.chunks
@@ -172,7 +181,12 @@ class SideLevels {
       const chunk = chunks[c]!
       for (let i = 0; i < chunk.length && out.length < depth; i++) {
         const level = chunk[i]!
-        out.push([level.price, level.size])
+        let tuple = level.tuple
+        if (tuple === undefined) {
+          tuple = [level.price, level.size]
+          level.tuple = tuple
+        }
+        out.push(tuple)
       }
     }
     return out
@@ -282,6 +296,7 @@ export class OrderBook implements OrderBookView {
     return level === undefined ? null : [level.price, level.size]
   }
 
+  /** Fresh arrays of shared tuples: treat the tuples as immutable (copy one before changing it). */
   top(depth: number): { bids: BookLevel[]; asks: BookLevel[] } {
     return { bids: this.bids.top(depth), asks: this.asks.top(depth) }
   }
@@ -332,7 +347,7 @@ export class OrderBook implements OrderBookView {
         continue
       }
       if (size === 0) continue
-      parsed.push({ rank: sign * price, price, size, rawPrice, rawSize })
+      parsed.push({ rank: sign * price, price, size, rawPrice, rawSize, tuple: undefined })
     }
     parsed.sort(compareRank) // stable, so among equal prices the last received stays last
     const unique: Level[] = []
