@@ -12,7 +12,18 @@ export function productIdFromUnified(symbol: string): string {
   return symbol.replace('/', '-')
 }
 
-/** The unified symbol for a product id: the instruments cache first, then the dash split. */
+/** Products seen without an instruments cache; bounded, so garbage product ids cannot grow it. */
+const splitCache = new Map<string, string | null>()
+const SPLIT_CACHE_MAX = 4096
+
+/** The unified symbol for a product id: the instruments cache first, then the dash split (memoized). */
 export function symbolForProduct(productId: string, context: DecodeContext): string | null {
-  return context.symbolOf?.(productId) ?? unifiedFromProductId(productId)
+  const known = context.symbolOf?.(productId)
+  if (known !== undefined) return known
+  const cached = splitCache.get(productId)
+  if (cached !== undefined) return cached
+  const symbol = unifiedFromProductId(productId)
+  if (splitCache.size >= SPLIT_CACHE_MAX) splitCache.clear()
+  splitCache.set(productId, symbol)
+  return symbol
 }

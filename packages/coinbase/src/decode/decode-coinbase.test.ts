@@ -360,6 +360,31 @@ describe('parseCoinbaseTime', () => {
     expect(parseCoinbaseTime('yesterday')).toBeNull()
     expect(parseCoinbaseTime(12)).toBeNull()
   })
+
+  it('gives the same result whether or not the previous time fell in the same second', () => {
+    // The reference: the regex and Date.parse on every call.
+    const reference = (text: string): number | null => {
+      const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(text)
+      if (!match) return null
+      const seconds = Date.parse(`${match[1]}Z`)
+      if (!Number.isFinite(seconds)) return null
+      const fraction = match[2]
+      return fraction === undefined
+        ? seconds
+        : seconds + Number.parseInt(fraction, 10) / 10 ** (fraction.length - 3)
+    }
+    const second = '2021-04-17T16:43:37'
+    const suffixes = ['.089723Z', 'Z', '.1Z', '.12Z', '.123Z', '.123456789Z', '.1234567890Z', '.Z', '.08a7Z']
+    const more = ['.089723', '.089723z', 'Z ', '.-1Z', ':00Z', '']
+    for (const suffix of [...suffixes, ...more]) {
+      parseCoinbaseTime(`${second}.5Z`) // primes the same-second path
+      const text = `${second}${suffix}`
+      expect(parseCoinbaseTime(text), text).toBe(reference(text))
+    }
+    for (const text of ['2021-13-17T16:43:37.5Z', '2021-04-17T16:43:38.000001Z', '2021-04-17T16:43:37.5Z']) {
+      expect(parseCoinbaseTime(text), text).toBe(reference(text))
+    }
+  })
 })
 
 describe('user channel', () => {
