@@ -2,6 +2,7 @@ import { ConfigError } from '../errors'
 import type { BookLevel } from '../events'
 import { crc32Signed } from './crc32'
 import type { BookSide, OrderBookOptions, OrderBookView, RawLevel } from './order-book-types'
+import { parseWireDecimal } from './parse-decimal'
 
 /*
  * Price keys are exact. A level is keyed by the double parsed from the venue's price string and the
@@ -38,7 +39,7 @@ function compareRank(a: Level, b: Level): number {
 
 /** Parses a wire decimal; NaN for empty or malformed text (`+''` would be 0). */
 function parseDecimal(text: string): number {
-  return text.length === 0 ? Number.NaN : +text
+  return text.length === 0 ? Number.NaN : parseWireDecimal(text)
 }
 
 class SideLevels {
