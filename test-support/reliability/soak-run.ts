@@ -65,6 +65,9 @@ export async function runSoak(
     firehose: true,
     timeScale: 0.05,
     ...spec.simOptions,
+    // The in-process simulator keeps a true trade list (100k per instrument by default) that fills
+    // over the first millions of frames; keep it small so the heap figure is the adapter's.
+    market: { tradeHistoryLimit: 2_000 },
   })
   const adapter = spec.create({
     wsUrl: sim.venues[spec.venue].ws,
