@@ -5,7 +5,7 @@ import { coinbaseChaosSpec } from './coinbase-chaos-spec'
 
 // Accelerated soak: 10M frames with a reconnect every 100k in a full run (TICKMESH_FULL=1); 150k
 // frames with a reconnect every 15k on every change. Heap, handles, timers and sockets stay flat.
-const FRAMES = isFullRun() ? 10_000_000 : 150_000
+const FRAMES = Number(process.env.TICKMESH_SOAK_FRAMES) || (isFullRun() ? 10_000_000 : 150_000)
 const RECONNECT_EVERY = isFullRun() ? 100_000 : 15_000
 
 describe('coinbase soak', () => {
