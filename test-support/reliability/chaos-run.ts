@@ -75,7 +75,7 @@ function faultOf(kind: SimFaultKind, spec: ChaosVenueSpec, pick: () => number, s
   switch (kind) {
     case 'drop':
       return [
-        { kind: 'drop', code: ([1000, 1001, 1006, 1011, 1012] as const)[Math.floor(pick() * 5)] ?? 1001 },
+        { kind: 'drop', code: ([1000, 1001, 1011, 1012, 4000] as const)[Math.floor(pick() * 5)] ?? 1001 },
       ]
     case 'stall':
       return [{ kind: 'stall', durationMs: spec.stallLimitMs + 3_000 }]
