@@ -83,6 +83,14 @@ describe('Outbound', () => {
     expect(set.applyFault({ kind: 'sequenceGap' })).toBe(false)
   })
 
+  it('a drop with 1006 (never sent on the wire) cuts the connection without a close frame', async () => {
+    const { client, set } = await pair()
+    const closed = new Promise<number>((resolve) => client.once('close', (code) => resolve(code)))
+    set.applyFault({ kind: 'drop', code: 1006 })
+    expect(await closed).toBe(1006)
+    await vi.waitFor(() => expect(set.size).toBe(0))
+  })
+
   it('disconnects a slow consumer with 1008', async () => {
     const { outbound, client } = await pair()
     const closed = new Promise<number>((resolve) => client.once('close', (code) => resolve(code)))

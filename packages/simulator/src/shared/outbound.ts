@@ -156,7 +156,11 @@ export class Outbound {
     this.closed = true
     this.clearStall()
     if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
-      this.socket.close(code, reason)
+      // 1005/1006/1015 are never sent on the wire (ws throws on them): `drop` with 1006 means an
+      // abnormal closure, so the TCP connection is cut without a close frame.
+      if (code === 1005 || code === 1006 || code === 1015 || code < 1000 || code > 4999)
+        this.socket.terminate()
+      else this.socket.close(code, reason)
     }
   }
 
