@@ -223,3 +223,26 @@ describe('createBinanceFrameProcessor: other channels', () => {
     expect(events[0]).toMatchObject({ receivedAt: 7, price: 0.35 })
   })
 })
+
+describe('futures partial depth', () => {
+  it('never feeds @depth<N> frames (which also say depthUpdate) to the diff book sync', async () => {
+    const { fetchImpl, urls } = fakeFetch([])
+    const events: MarketEvent[] = []
+    processor = createBinanceFrameProcessor({ emit: (event) => events.push(event), fetch: fetchImpl })
+    const partial = JSON.parse(depthFrame(1, 2, [['1', '1']], [['2', '1']])) as {
+      stream: string
+      data: Record<string, unknown>
+    }
+    partial.stream = 'btcusdt@depth5@100ms'
+    partial.data.s = 'BTCUSDT'
+    processor.push(JSON.stringify(partial), 'linear', 1)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(urls).toEqual([])
+    expect(events.filter((event) => event.kind === 'book' || event.kind === 'error')).toEqual([])
+    // A diff stream of the same symbol does start the sync (a snapshot is requested).
+    partial.stream = 'btcusdt@depth@100ms'
+    processor.push(JSON.stringify(partial), 'linear', 2)
+    await until(() => urls.length > 0)
+    expect(urls[0]).toContain('symbol=BTCUSDT')
+  })
+})

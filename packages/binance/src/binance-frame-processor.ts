@@ -78,7 +78,12 @@ export function createBinanceFrameProcessor(options: BinanceFrameProcessorOption
   const retryBase = options.snapshotRetry?.baseDelayMs ?? 250
   const retryMax = options.snapshotRetry?.maxDelayMs ?? 30_000
   const restOf = new Map<Market, RestClient>()
-  const books = new Map<string, BookState>()
+  // Per market, by venue symbol: the depth path looks a book up without building a key string.
+  const books: Record<Market, Map<string, BookState>> = {
+    spot: new Map(),
+    linear: new Map(),
+    inverse: new Map(),
+  }
   const depthOverrides = new Map<string, number>()
   let closed = false
 
@@ -148,7 +153,7 @@ export function createBinanceFrameProcessor(options: BinanceFrameProcessorOption
     if (data.e === 'depthUpdate') {
       // Futures partial depth (`@depth<N>`) also says depthUpdate; only diffs reach the book sync.
       const stream = typeof value.stream === 'string' ? value.stream : null
-      if (stream !== null && /@depth\d/.test(stream)) return
+      if (stream !== null && isPartialDepthStream(stream)) return
       onDepth(data, frame, context)
       return
     }
@@ -170,16 +175,17 @@ export function createBinanceFrameProcessor(options: BinanceFrameProcessorOption
       return
     }
     const market = context.market
-    const key = `${market}:${update.venueSymbol}`
-    let state = books.get(key)
+    const marketBooks = books[market]
+    let state = marketBooks.get(update.venueSymbol)
     if (!state) {
+      const key = `${market}:${update.venueSymbol}`
       const symbol = resolveSymbol(update.venueSymbol, context)
       if (symbol === null) {
         emit(decodeError(`Unknown Binance symbol "${update.venueSymbol}".`, frame, context))
         return
       }
       state = createState(market, update.venueSymbol, symbol, depthOverrides.get(key) ?? defaultDepth)
-      books.set(key, state)
+      marketBooks.set(update.venueSymbol, state)
     }
     state.lastEventTime = update.eventTime
     const result = state.sync.push(update)
@@ -354,8 +360,7 @@ export function createBinanceFrameProcessor(options: BinanceFrameProcessorOption
   return {
     push,
     reset(market: Market): void {
-      for (const state of books.values()) {
-        if (state.market !== market) continue
+      for (const state of books[market].values()) {
         resetState(state)
         emitStatus(
           state,
@@ -365,7 +370,7 @@ export function createBinanceFrameProcessor(options: BinanceFrameProcessorOption
       }
     },
     resync(market: Market, venueSymbol: string, reason: string): void {
-      const state = books.get(`${market}:${venueSymbol}`)
+      const state = books[market].get(venueSymbol)
       if (!state) return
       resetState(state)
       emitStatus(state, 'resyncing', reason)
@@ -373,14 +378,14 @@ export function createBinanceFrameProcessor(options: BinanceFrameProcessorOption
     setBookDepth(market: Market, venueSymbol: string, depth: number): void {
       const key = `${market}:${venueSymbol}`
       depthOverrides.set(key, depth)
-      const state = books.get(key)
+      const state = books[market].get(venueSymbol)
       if (state) state.depth = depth
     },
     forget(market: Market, venueSymbol: string): void {
       const key = `${market}:${venueSymbol}`
-      const state = books.get(key)
+      const state = books[market].get(venueSymbol)
       if (state) resetState(state)
-      books.delete(key)
+      books[market].delete(venueSymbol)
       depthOverrides.delete(key)
     },
     forgetTrades(market: Market, venueSymbol: string): void {
@@ -389,8 +394,21 @@ export function createBinanceFrameProcessor(options: BinanceFrameProcessorOption
     close(): void {
       closed = true
       trades.clear()
-      for (const state of books.values()) resetState(state)
-      books.clear()
+      for (const marketBooks of Object.values(books)) {
+        for (const state of marketBooks.values()) resetState(state)
+        marketBooks.clear()
+      }
     },
   }
+}
+
+const DEPTH_MARKER = '@depth'
+
+/** `btcusdt@depth5@100ms` (partial book) rather than `btcusdt@depth@100ms` (diffs): a digit follows. */
+function isPartialDepthStream(stream: string): boolean {
+  for (let at = stream.indexOf(DEPTH_MARKER); at !== -1; at = stream.indexOf(DEPTH_MARKER, at + 1)) {
+    const code = stream.charCodeAt(at + DEPTH_MARKER.length)
+    if (code >= 48 && code <= 57) return true
+  }
+  return false
 }

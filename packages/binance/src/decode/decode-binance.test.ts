@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { readFixtureFrame } from '../../../../test-support/fixtures'
 import { isBinanceServerShutdown, parseBinanceControl, parseBinanceWsApiResponse } from './binance-control'
 import { decode, decodeBinance } from './decode-binance'
-import { parseBinanceDepthSnapshot, parseBinanceDepthUpdate } from './parse-binance-depth'
+import { parseBinanceDepthSnapshot, parseBinanceDepthUpdate, parseRawLevels } from './parse-binance-depth'
 
 const spot: DecodeContext = { market: 'spot', receivedAt: 1_000.5 }
 const linear: DecodeContext = { market: 'linear', receivedAt: 2_000 }
@@ -517,5 +517,42 @@ describe('control frames', () => {
       result: { subscriptionId: 0 },
       error: null,
     })
+  })
+})
+
+describe('parseRawLevels', () => {
+  it('keeps well-formed pairs, trims longer levels to pairs and rejects malformed ones', () => {
+    expect(
+      parseRawLevels([
+        ['1.5', '2'],
+        ['1.4', '3'],
+      ]),
+    ).toEqual([
+      ['1.5', '2'],
+      ['1.4', '3'],
+    ])
+    expect(
+      parseRawLevels([
+        ['1.5', '2'],
+        ['1.4', '3', 'extra'],
+        ['1.3', '4'],
+      ]),
+    ).toEqual([
+      ['1.5', '2'],
+      ['1.4', '3'],
+      ['1.3', '4'],
+    ])
+    expect(parseRawLevels([])).toEqual([])
+    for (const bad of [
+      [['1.5']],
+      [['x', '2']],
+      [['1.5', '']],
+      [[1.5, '2']],
+      [['1.5', 'NaN']],
+      'levels',
+      null,
+    ]) {
+      expect(parseRawLevels(bad), JSON.stringify(bad)).toBeNull()
+    }
   })
 })

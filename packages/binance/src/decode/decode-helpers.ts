@@ -1,5 +1,5 @@
 import type { DecodeContext, ErrorEvent, Market } from '@tickmesh/core'
-import { truncate } from '@tickmesh/core'
+import { parseWireDecimal, truncate } from '@tickmesh/core'
 import { unifiedFromBinance } from '../binance-symbols'
 
 /** A parsed JSON object from the wire; fields are read through the typed readers below. */
@@ -13,7 +13,7 @@ export function isObject(value: unknown): value is WireObject {
 export function readNumber(object: WireObject, key: string): number {
   const value = object[key]
   if (typeof value === 'number') return value
-  if (typeof value === 'string' && value.length > 0) return +value
+  if (typeof value === 'string' && value.length > 0) return parseWireDecimal(value)
   return Number.NaN
 }
 
@@ -28,9 +28,25 @@ export function readString(object: WireObject, key: string): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null
 }
 
+/** Quote-list splits per market, memoized (bounded, so garbage symbols cannot grow it). */
+const splitCache: Record<Market, Map<string, string | null>> = {
+  spot: new Map(),
+  linear: new Map(),
+  inverse: new Map(),
+}
+const SPLIT_CACHE_MAX = 4096
+
 /** Unified symbol for a Binance spelling: the instruments cache first, then the quote-list split. */
 export function resolveSymbol(venueSymbol: string, context: DecodeContext): string | null {
-  return context.symbolOf?.(venueSymbol) ?? unifiedFromBinance(venueSymbol, context.market)
+  const known = context.symbolOf?.(venueSymbol)
+  if (known !== undefined) return known
+  const cache = splitCache[context.market]
+  const cached = cache.get(venueSymbol)
+  if (cached !== undefined) return cached
+  const symbol = unifiedFromBinance(venueSymbol, context.market)
+  if (cache.size >= SPLIT_CACHE_MAX) cache.clear()
+  cache.set(venueSymbol, symbol)
+  return symbol
 }
 
 export function decodeError(

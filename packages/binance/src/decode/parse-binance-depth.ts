@@ -1,4 +1,5 @@
 import type { RawLevel } from '@tickmesh/core'
+import { parseWireDecimal } from '@tickmesh/core'
 import type { WireObject } from './decode-helpers'
 import { isObject, readNumber, readString } from './decode-helpers'
 
@@ -23,21 +24,26 @@ export interface BinanceDepthSnapshot {
   asks: RawLevel[]
 }
 
-/** Levels as `[price, size]` string pairs, or null when any level is malformed. */
+/**
+ * Levels as `[price, size]` string pairs, or null when any level is malformed. A well-formed wire
+ * level (exactly two strings) is a fresh array from `JSON.parse` and is used as the pair itself.
+ */
 export function parseRawLevels(value: unknown): RawLevel[] | null {
   if (!Array.isArray(value)) return null
-  const levels: RawLevel[] = new Array(value.length)
+  let levels: RawLevel[] | null = null
   for (let index = 0; index < value.length; index++) {
     const level: unknown = value[index]
     if (!Array.isArray(level) || level.length < 2) return null
     const price: unknown = level[0]
     const size: unknown = level[1]
     if (typeof price !== 'string' || typeof size !== 'string') return null
-    if (!Number.isFinite(+price) || !Number.isFinite(+size) || price.length === 0 || size.length === 0)
-      return null
-    levels[index] = [price, size]
+    if (price.length === 0 || size.length === 0) return null
+    if (!Number.isFinite(parseWireDecimal(price)) || !Number.isFinite(parseWireDecimal(size))) return null
+    // Longer levels are copied to pairs, once the first one is met.
+    if (level.length !== 2 && levels === null) levels = (value as RawLevel[]).slice(0, index)
+    if (levels !== null) levels.push(level.length === 2 ? (level as unknown as RawLevel) : [price, size])
   }
-  return levels
+  return levels ?? (value as RawLevel[])
 }
 
 /** Parses a `depthUpdate` payload (the `data` of a combined frame); null when malformed. */
