@@ -1,4 +1,5 @@
 import type { BookLevel, MarketEvent, RawLevel } from '@tickmesh/core'
+import { parseWireDecimal } from '@tickmesh/core'
 import { decodeErrorEvent, type OkxDecodeContext, resolveInstrument, scaledSize } from './okx-decode-context'
 import type { OkxBookUpdate } from './parse-okx-book'
 
@@ -7,7 +8,7 @@ export function toBookLevels(levels: readonly RawLevel[], sizeScale: number): Bo
   const result: BookLevel[] = new Array(levels.length)
   for (let i = 0; i < levels.length; i++) {
     const level = levels[i]!
-    result[i] = [+level[0], scaledSize(level[1], sizeScale)]
+    result[i] = [parseWireDecimal(level[0]), scaledSize(level[1], sizeScale)]
   }
   return result
 }
@@ -39,9 +40,9 @@ export function decodeOkxBookSnapshots(
         venueSymbol: instrument.instId,
         exchangeTime: update.ts,
         receivedAt: context.receivedAt,
-        bidPrice: bid ? +bid[0] : null,
+        bidPrice: bid ? parseWireDecimal(bid[0]) : null,
         bidSize: bid ? scaledSize(bid[1], instrument.sizeScale) : null,
-        askPrice: ask ? +ask[0] : null,
+        askPrice: ask ? parseWireDecimal(ask[0]) : null,
         askSize: ask ? scaledSize(ask[1], instrument.sizeScale) : null,
       })
       continue

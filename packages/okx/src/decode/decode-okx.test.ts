@@ -590,3 +590,34 @@ describe('decodeOkx is total', () => {
     )
   })
 })
+
+describe('book level validation', () => {
+  it('accepts exactly the numbers the wire pattern allows, finite', () => {
+    const pattern = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i
+    const texts = [
+      '4.25',
+      '0.0001',
+      '31774.7',
+      '7',
+      '-1',
+      '1e5',
+      '1E-3',
+      '.5',
+      '1.',
+      '1..2',
+      ' 1',
+      '',
+      '1e999',
+      '0x10',
+    ]
+    texts.push('9'.repeat(400), `${'9'.repeat(400)}.5`)
+    for (const text of texts) {
+      const parsed = parseOkxBookMessage({
+        arg: { channel: 'books5', instId: 'BTC-USDT' },
+        data: [{ bids: [[text, '1', '0', '1']], asks: [], ts: '1' }],
+      })
+      const expected = pattern.test(text) && Number.isFinite(+text)
+      expect(parsed.success, text.slice(0, 20)).toBe(expected)
+    }
+  })
+})

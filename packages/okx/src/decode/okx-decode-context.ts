@@ -1,5 +1,5 @@
 import type { DecodeContext, ErrorEvent, Market } from '@tickmesh/core'
-import { nowMs, truncate } from '@tickmesh/core'
+import { nowMs, parseWireDecimal, truncate } from '@tickmesh/core'
 import { okxMarketOf, okxUnifiedSymbol } from '../okx-symbols'
 
 /** What the OKX decoder may know beyond the frame. */
@@ -28,12 +28,33 @@ export interface ResolvedInstrument {
   sizeScale: number
 }
 
+/** What an instId alone says (market and the spelled-out symbol); null when it is not an OKX id. */
+interface InstrumentNames {
+  market: Market
+  symbol: string
+}
+
+/** instId → names, memoized so a frame does not split its instId again; bounded against garbage ids. */
+const namesCache = new Map<string, InstrumentNames | null>()
+const NAMES_CACHE_MAX = 4096
+
+function instrumentNames(instId: string): InstrumentNames | null {
+  const cached = namesCache.get(instId)
+  if (cached !== undefined) return cached
+  const market = okxMarketOf(instId)
+  const symbol = market === null ? null : okxUnifiedSymbol(instId)
+  const names = market === null || symbol === null ? null : { market, symbol }
+  if (namesCache.size >= NAMES_CACHE_MAX) namesCache.clear()
+  namesCache.set(instId, names)
+  return names
+}
+
 export function resolveInstrument(instId: unknown, context: OkxDecodeContext): ResolvedInstrument | null {
   if (typeof instId !== 'string' || instId.length === 0) return null
-  const market = okxMarketOf(instId)
-  if (market === null) return null
-  const symbol = context.symbolOf?.(instId) ?? okxUnifiedSymbol(instId)
-  if (symbol === null) return null
+  const names = instrumentNames(instId)
+  if (names === null) return null
+  const market = names.market
+  const symbol = context.symbolOf?.(instId) ?? names.symbol
   let sizeScale = 1
   if (market !== 'spot') {
     const contractValue = context.contractValueOf?.(instId)
@@ -54,7 +75,7 @@ export function scaledSize(value: unknown, scale: number): number {
 
 export function toFiniteOrNaN(value: unknown): number {
   if (typeof value === 'number') return value
-  if (typeof value === 'string' && value.length > 0) return +value
+  if (typeof value === 'string' && value.length > 0) return parseWireDecimal(value)
   return Number.NaN
 }
 

@@ -1,4 +1,5 @@
 import type { RawLevel } from '@tickmesh/core'
+import { parseWireDecimal } from '@tickmesh/core'
 import { isRecord, type JsonRecord } from './okx-decode-context'
 
 /** Channels whose frames carry order-book levels. */
@@ -27,6 +28,27 @@ export type ParseBookResult = { success: true; updates: OkxBookUpdate[] } | { su
 
 const NUMERIC = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i
 
+/** Digits with at most one inner dot (`"4.25"`, `"0.0001"`): the usual wire form, checked without the regex. */
+function isPlainDecimal(text: string): boolean {
+  const length = text.length
+  if (length === 0) return false
+  let dots = 0
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 46) {
+      if (i === 0 || i === length - 1 || ++dots > 1) return false
+    } else if (code < 48 || code > 57) {
+      return false
+    }
+  }
+  return true
+}
+
+/** A wire decimal as NUMERIC describes it, and finite (`1e999` fits the pattern but is Infinity). */
+function isWireNumber(text: string): boolean {
+  return (isPlainDecimal(text) || NUMERIC.test(text)) && Number.isFinite(parseWireDecimal(text))
+}
+
 function parseLevels(value: unknown, side: string): RawLevel[] | string {
   if (value === undefined) return []
   if (!Array.isArray(value)) return `${side} is not a list`
@@ -39,11 +61,8 @@ function parseLevels(value: unknown, side: string): RawLevel[] | string {
     if (
       typeof price !== 'string' ||
       typeof size !== 'string' ||
-      !NUMERIC.test(price) ||
-      !NUMERIC.test(size) ||
-      // `1e999` matches the pattern but overflows to Infinity, which no event may carry.
-      !Number.isFinite(+price) ||
-      !Number.isFinite(+size)
+      !isWireNumber(price) ||
+      !isWireNumber(size)
     ) {
       return `${side}[${i}] has a non-numeric price or size`
     }
@@ -54,7 +73,7 @@ function parseLevels(value: unknown, side: string): RawLevel[] | string {
 
 function optionalInteger(value: unknown): number | null | undefined {
   if (value === undefined || value === null) return null
-  const number = typeof value === 'string' && value.length > 0 ? +value : value
+  const number = typeof value === 'string' && value.length > 0 ? parseWireDecimal(value) : value
   return typeof number === 'number' && Number.isSafeInteger(number) ? number : undefined
 }
 
