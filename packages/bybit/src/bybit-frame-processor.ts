@@ -53,6 +53,16 @@ export function createBybitFrameProcessor(options: BybitFrameProcessorOptions): 
   const tickers = new Map<string, TickerEvent>()
   const out: MarketEvent[] = []
   const symbolOf = options.symbolOf
+  // One lookup function per market, made once: a closure per frame would be garbage per message.
+  const symbolOfMarket: Record<Market, ((venueSymbol: string) => string | undefined) | undefined> = {
+    spot: symbolLookup('spot'),
+    linear: symbolLookup('linear'),
+    inverse: symbolLookup('inverse'),
+  }
+  function symbolLookup(market: Market): ((venueSymbol: string) => string | undefined) | undefined {
+    if (symbolOf === undefined) return undefined
+    return (venueSymbol) => symbolOf(venueSymbol, market)
+  }
 
   function safeEmit(event: MarketEvent): void {
     try {
@@ -229,7 +239,7 @@ export function createBybitFrameProcessor(options: BybitFrameProcessorOptions): 
         frame,
         market,
         receivedAt,
-        symbolOf: symbolOf === undefined ? undefined : (venueSymbol) => symbolOf(venueSymbol, market),
+        symbolOf: symbolOfMarket[market],
         out,
       }
       if (!isRecord(message)) {

@@ -1,4 +1,5 @@
 import type { RawLevel } from '@tickmesh/core'
+import { parseWireDecimal } from '@tickmesh/core'
 import type { DecodeScope } from './decode-scope'
 import { isRecord, pushDecodeError, resolveSymbol, toTime } from './decode-scope'
 
@@ -18,7 +19,21 @@ export interface BybitBookFrame {
   exchangeTime: number | null
 }
 
-const NUMERIC = /^\d+(\.\d+)?$/
+/** Digits with at most one inner dot (`/^\d+(\.\d+)?$/`), checked without a regex. */
+function isPlainDecimal(text: string): boolean {
+  const length = text.length
+  if (length === 0) return false
+  let dots = 0
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 46) {
+      if (i === 0 || i === length - 1 || ++dots > 1) return false
+    } else if (code < 48 || code > 57) {
+      return false
+    }
+  }
+  return true
+}
 
 function parseLevels(value: unknown): RawLevel[] | null {
   if (!Array.isArray(value)) return null
@@ -31,8 +46,8 @@ function parseLevels(value: unknown): RawLevel[] | null {
     if (
       typeof price !== 'string' ||
       typeof size !== 'string' ||
-      !NUMERIC.test(price) ||
-      !NUMERIC.test(size)
+      !isPlainDecimal(price) ||
+      !isPlainDecimal(size)
     ) {
       return null
     }
@@ -89,9 +104,9 @@ export function pushBybitBbo(book: BybitBookFrame, scope: DecodeScope): void {
     venueSymbol: book.venueSymbol,
     exchangeTime: book.exchangeTime,
     receivedAt: scope.receivedAt,
-    bidPrice: bid === undefined ? null : +bid[0],
-    bidSize: bid === undefined ? null : +bid[1],
-    askPrice: ask === undefined ? null : +ask[0],
-    askSize: ask === undefined ? null : +ask[1],
+    bidPrice: bid === undefined ? null : parseWireDecimal(bid[0]),
+    bidSize: bid === undefined ? null : parseWireDecimal(bid[1]),
+    askPrice: ask === undefined ? null : parseWireDecimal(ask[0]),
+    askSize: ask === undefined ? null : parseWireDecimal(ask[1]),
   })
 }

@@ -1,7 +1,6 @@
 import type { TickerEvent } from '@tickmesh/core'
-import { toNullableNumber } from '@tickmesh/core'
 import type { DecodeScope } from './decode-scope'
-import { isRecord, pushDecodeError, resolveSymbol, toTime } from './decode-scope'
+import { isRecord, nullableWireNumber, pushDecodeError, resolveSymbol, toTime } from './decode-scope'
 
 /** Ticker fields of one Bybit `tickers` frame: `undefined` = absent (unchanged in a delta), null = empty. */
 export interface BybitTickerPatch {
@@ -21,9 +20,9 @@ export interface BybitTickerPatch {
   quoteVolume24h: number | null | undefined
 }
 
-function field(data: Record<string, unknown>, key: string): number | null | undefined {
-  const value = data[key]
-  return value === undefined ? undefined : toNullableNumber(value)
+/** A field's value: undefined when absent (a delta leaves it unchanged), null when empty or invalid. */
+function field(value: unknown): number | null | undefined {
+  return value === undefined ? undefined : nullableWireNumber(value)
 }
 
 /** Parses a `tickers.{symbol}` frame into a patch; pushes a decode error and returns null when malformed. */
@@ -45,16 +44,16 @@ export function parseBybitTicker(
     // Spot and option tickers are always snapshots; linear sends a snapshot then deltas.
     isSnapshot: message.type !== 'delta',
     exchangeTime: toTime(message.ts),
-    last: field(data, 'lastPrice'),
-    bid: field(data, 'bid1Price'),
-    bidSize: field(data, 'bid1Size'),
-    ask: field(data, 'ask1Price'),
-    askSize: field(data, 'ask1Size'),
-    open24h: field(data, 'prevPrice24h'),
-    high24h: field(data, 'highPrice24h'),
-    low24h: field(data, 'lowPrice24h'),
-    baseVolume24h: field(data, 'volume24h'),
-    quoteVolume24h: field(data, 'turnover24h'),
+    last: field(data.lastPrice),
+    bid: field(data.bid1Price),
+    bidSize: field(data.bid1Size),
+    ask: field(data.ask1Price),
+    askSize: field(data.ask1Size),
+    open24h: field(data.prevPrice24h),
+    high24h: field(data.highPrice24h),
+    low24h: field(data.lowPrice24h),
+    baseVolume24h: field(data.volume24h),
+    quoteVolume24h: field(data.turnover24h),
   }
 }
 

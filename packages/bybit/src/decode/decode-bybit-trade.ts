@@ -1,6 +1,5 @@
-import { toNumber } from '@tickmesh/core'
 import type { DecodeScope } from './decode-scope'
-import { isRecord, pushDecodeError, resolveSymbol, toTime } from './decode-scope'
+import { isRecord, pushDecodeError, resolveSymbol, toTime, wireNumber } from './decode-scope'
 
 /** `publicTrade.{symbol}`: a snapshot array of up to 1024 trades, oldest first. */
 export function decodeBybitTrades(message: Record<string, unknown>, scope: DecodeScope): void {
@@ -17,8 +16,8 @@ export function decodeBybitTrades(message: Record<string, unknown>, scope: Decod
     }
     const symbol = resolveSymbol(scope, trade.s)
     if (symbol === null) continue
-    const price = toNumber(trade.p)
-    const amount = toNumber(trade.v)
+    const price = wireNumber(trade.p)
+    const amount = wireNumber(trade.v)
     const side = trade.S === 'Buy' ? 'buy' : trade.S === 'Sell' ? 'sell' : null
     const id = trade.i
     if (!Number.isFinite(price) || !Number.isFinite(amount) || side === null || typeof id !== 'string') {

@@ -3,7 +3,7 @@ import { marketEventSchema } from '@tickmesh/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { readFixture, readFixtureFrame, readFixtureLines } from '../../../../test-support/fixtures'
-import { decode, decodeBybit } from './decode-bybit'
+import { decode, decodeBybit, topicFamily } from './decode-bybit'
 import { parseBybitBook } from './decode-bybit-orderbook'
 import { createScope } from './decode-scope'
 
@@ -545,5 +545,34 @@ describe('totality', () => {
 
   it('exports decode under both names', () => {
     expect(decode).toBe(decodeBybit)
+  })
+})
+
+describe('topicFamily', () => {
+  it('is the text before the first dot, for known and unknown families', () => {
+    expect(topicFamily('orderbook.50.BTCUSDT')).toBe('orderbook')
+    expect(topicFamily('order')).toBe('order')
+    expect(topicFamily('order.spot')).toBe('order')
+    expect(topicFamily('orderbookX.1.BTCUSDT')).toBe('orderbookX')
+    expect(topicFamily('execution.spot')).toBe('execution')
+    expect(topicFamily('tickers')).toBe('tickers')
+    expect(topicFamily('')).toBe('')
+  })
+})
+
+describe('orderbook level validation', () => {
+  it('accepts plain decimals only (digits with one inner dot)', () => {
+    const pattern = /^\d+(\.\d+)?$/
+    for (const text of ['65140.5', '0.001', '7', '.5', '1.', '1..2', '-1', '1e5', ' 1', '', '1.2.3']) {
+      const out: MarketEvent[] = []
+      const message = {
+        topic: 'orderbook.50.BTCUSDT',
+        type: 'delta',
+        ts: 1,
+        data: { s: 'BTCUSDT', b: [[text, '1']], a: [], u: 2 },
+      }
+      const book = parseBybitBook('orderbook.50.BTCUSDT', message, createScope('{}', spot, out))
+      expect(book !== null, text).toBe(pattern.test(text))
+    }
   })
 })

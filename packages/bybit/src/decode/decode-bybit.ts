@@ -8,9 +8,17 @@ import { decodeBybitTrades } from './decode-bybit-trade'
 import type { DecodeScope } from './decode-scope'
 import { createScope, decodeErrorEvent, isRecord, pushDecodeError } from './decode-scope'
 
+/** The families decoded on the hot path, matched in place rather than sliced out of every topic. */
+const KNOWN_FAMILIES = ['publicTrade', 'tickers', 'orderbook', 'kline', 'order', 'wallet'] as const
+
 /** The topic family of a data frame: the text before the first dot (`orderbook.50.X` → `orderbook`). */
 export function topicFamily(topic: string): string {
   const dot = topic.indexOf('.')
+  const end = dot === -1 ? topic.length : dot
+  for (let i = 0; i < KNOWN_FAMILIES.length; i++) {
+    const family = KNOWN_FAMILIES[i]!
+    if (family.length === end && topic.startsWith(family)) return family
+  }
   return dot === -1 ? topic : topic.slice(0, dot)
 }
 

@@ -1,5 +1,5 @@
 import type { DecodeContext, ErrorEvent, Market, MarketEvent } from '@tickmesh/core'
-import { truncate } from '@tickmesh/core'
+import { parseWireDecimal, truncate } from '@tickmesh/core'
 import { toUnifiedSymbol } from '../bybit-symbols'
 
 /** What one frame's decoders share: where it came from, when, and where events go. */
@@ -58,9 +58,41 @@ export function resolveSymbol(
     pushDecodeError(scope, 'Bybit frame has no symbol.')
     return null
   }
-  const symbol = toUnifiedSymbol(venueSymbol, market, scope.symbolOf)
+  const symbol = scope.symbolOf?.(venueSymbol) ?? splitSymbol(venueSymbol, market)
   if (symbol === null) pushDecodeError(scope, `Unknown Bybit symbol "${venueSymbol}".`)
   return symbol
+}
+
+/** Quote-list splits per market, memoized (bounded, so garbage symbols cannot grow it). */
+const splitCache: Record<Market, Map<string, string | null>> = {
+  spot: new Map(),
+  linear: new Map(),
+  inverse: new Map(),
+}
+const SPLIT_CACHE_MAX = 4096
+
+function splitSymbol(venueSymbol: string, market: Market): string | null {
+  const cache = splitCache[market]
+  const cached = cache.get(venueSymbol)
+  if (cached !== undefined) return cached
+  const symbol = toUnifiedSymbol(venueSymbol, market)
+  if (cache.size >= SPLIT_CACHE_MAX) cache.clear()
+  cache.set(venueSymbol, symbol)
+  return symbol
+}
+
+/** A decimal string or number from the wire; NaN for anything else (callers check). */
+export function wireNumber(value: unknown): number {
+  if (typeof value === 'number') return value
+  if (typeof value === 'string' && value.length > 0) return parseWireDecimal(value)
+  return Number.NaN
+}
+
+/** Like `wireNumber` but null for missing, empty or non-finite values. */
+export function nullableWireNumber(value: unknown): number | null {
+  if (value === undefined || value === null || value === '') return null
+  const number = wireNumber(value)
+  return Number.isFinite(number) ? number : null
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -71,7 +103,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export function toTime(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null
   if (typeof value === 'string' && value.length > 0) {
-    const number = +value
+    const number = parseWireDecimal(value)
     return Number.isFinite(number) ? number : null
   }
   return null
