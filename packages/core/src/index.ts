@@ -118,7 +118,7 @@ export { BookSync } from './order-book/book-sync'
 export type { BookSyncOptions, BookSyncResult } from './order-book/book-sync'
 export { crc32, crc32Bytes, crc32Signed } from './order-book/crc32'
 export { OrderBook } from './order-book/order-book'
-export { parseWireDecimal } from './order-book/parse-decimal'
+export { isPlainDecimal, parseWireDecimal } from './order-book/parse-decimal'
 export type {
   BookSide,
   OrderBookOptions,

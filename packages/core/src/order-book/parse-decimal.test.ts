@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseWireDecimal } from './parse-decimal'
+import { isPlainDecimal, parseWireDecimal } from './parse-decimal'
 
 describe('parseWireDecimal', () => {
   it('gives exactly the double unary plus gives, for wire decimals and for garbage', () => {
@@ -45,6 +45,36 @@ describe('parseWireDecimal', () => {
         },
       ),
       { numRuns: 5000 },
+    )
+  })
+})
+
+describe('isPlainDecimal', () => {
+  it('matches /^\\d+(\\.\\d+)?$/ exactly', () => {
+    const pattern = /^\d+(\.\d+)?$/
+    const samples = [
+      '4.25',
+      '7',
+      '0.0001',
+      '.5',
+      '1.',
+      '1..2',
+      '1.2.3',
+      '-1',
+      '+1',
+      '1e5',
+      ' 1',
+      '1 ',
+      '',
+      '.',
+      'abc',
+    ]
+    for (const text of samples) expect(isPlainDecimal(text), text).toBe(pattern.test(text))
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9.e-]{0,8}$/), (text) => {
+        expect(isPlainDecimal(text)).toBe(pattern.test(text))
+      }),
+      { numRuns: 3000 },
     )
   })
 })

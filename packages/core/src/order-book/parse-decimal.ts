@@ -36,3 +36,22 @@ export function parseWireDecimal(text: string): number {
   if (fractionDigits === 0) return +text
   return digits / POWERS_OF_TEN[fractionDigits]!
 }
+
+/**
+ * Whether `text` is digits with at most one inner dot (`/^\d+(\.\d+)?$/`: `"4.25"`, `"7"`, not
+ * `".5"`, `"1."`, `"-1"` or `"1e5"`), the form venues send prices and sizes in; checked without a regex.
+ */
+export function isPlainDecimal(text: string): boolean {
+  const length = text.length
+  if (length === 0) return false
+  let dots = 0
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === DOT) {
+      if (i === 0 || i === length - 1 || ++dots > 1) return false
+    } else if (code < ZERO || code > NINE) {
+      return false
+    }
+  }
+  return true
+}
