@@ -8,7 +8,7 @@ import type {
   TickerEvent,
   TradeEvent,
 } from '@tickmesh/core'
-import { safeParseJson, toNullableNumber, toNumber } from '@tickmesh/core'
+import { parseWireDecimal, safeParseJson } from '@tickmesh/core'
 import type { CoinbaseOrderTracker } from './coinbase-order-tracker'
 import { symbolForProduct } from './coinbase-symbol'
 import { decodeCoinbaseBalance, decodeCoinbaseUserOrder, isUserMatch } from './decode-coinbase-user'
@@ -18,6 +18,20 @@ import { coinbaseErrorText } from './parse-coinbase-control'
 import { parseCoinbaseTime } from './parse-coinbase-time'
 
 const EMPTY: MarketEvent[] = []
+
+/** A decimal string or number from the wire; NaN for anything else (callers check). */
+function toNumber(value: unknown): number {
+  if (typeof value === 'number') return value
+  if (typeof value === 'string' && value.length > 0) return parseWireDecimal(value)
+  return Number.NaN
+}
+
+/** Like `toNumber` but null for missing, empty or non-finite values. */
+function toNullableNumber(value: unknown): number | null {
+  if (value === undefined || value === null || value === '') return null
+  const number = toNumber(value)
+  return Number.isFinite(number) ? number : null
+}
 
 /**
  * Decodes one Coinbase Exchange feed frame into normalized events. Pure and total: it never throws

@@ -1,4 +1,5 @@
 import type { RawLevel } from '@tickmesh/core'
+import { isPlainDecimal } from '@tickmesh/core'
 import { parseCoinbaseTime } from './parse-coinbase-time'
 
 /** A `level2`/`level2_batch` snapshot: the whole book, levels as the venue's strings. */
@@ -22,16 +23,14 @@ export interface CoinbaseBookUpdate {
 
 export type BookParseResult<T> = { success: true; value: T } | { success: false; reason: string }
 
-const DECIMAL = /^\d+(?:\.\d+)?$/
-
 function isLevel(value: unknown): value is [string, string] {
   return (
     Array.isArray(value) &&
     value.length >= 2 &&
     typeof value[0] === 'string' &&
     typeof value[1] === 'string' &&
-    DECIMAL.test(value[0]) &&
-    DECIMAL.test(value[1])
+    isPlainDecimal(value[0]) &&
+    isPlainDecimal(value[1])
   )
 }
 
@@ -81,8 +80,8 @@ export function parseCoinbaseL2Update(message: Record<string, unknown>): BookPar
       change.length < 3 ||
       typeof change[1] !== 'string' ||
       typeof change[2] !== 'string' ||
-      !DECIMAL.test(change[1]) ||
-      !DECIMAL.test(change[2])
+      !isPlainDecimal(change[1]) ||
+      !isPlainDecimal(change[2])
     ) {
       return { success: false, reason: `l2update changes[${i}] is not [side, price, size]` }
     }
