@@ -1,5 +1,5 @@
 import type { RawLevel } from '@tickmesh/core'
-import { parseWireDecimal } from '@tickmesh/core'
+import { isPlainDecimal, parseWireDecimal } from '@tickmesh/core'
 import type { DecodeScope } from './decode-scope'
 import { isRecord, pushDecodeError, resolveSymbol, toTime } from './decode-scope'
 
@@ -17,22 +17,6 @@ export interface BybitBookFrame {
   /** Cross sequence, comparable across depths. */
   crossSequence: number | null
   exchangeTime: number | null
-}
-
-/** Digits with at most one inner dot (`/^\d+(\.\d+)?$/`), checked without a regex. */
-function isPlainDecimal(text: string): boolean {
-  const length = text.length
-  if (length === 0) return false
-  let dots = 0
-  for (let i = 0; i < length; i++) {
-    const code = text.charCodeAt(i)
-    if (code === 46) {
-      if (i === 0 || i === length - 1 || ++dots > 1) return false
-    } else if (code < 48 || code > 57) {
-      return false
-    }
-  }
-  return true
 }
 
 function parseLevels(value: unknown): RawLevel[] | null {

@@ -1,5 +1,5 @@
 import type { RawLevel } from '@tickmesh/core'
-import { parseWireDecimal } from '@tickmesh/core'
+import { isPlainDecimal, parseWireDecimal } from '@tickmesh/core'
 import { isRecord, type JsonRecord } from './okx-decode-context'
 
 /** Channels whose frames carry order-book levels. */
@@ -27,22 +27,6 @@ export interface OkxBookUpdate {
 export type ParseBookResult = { success: true; updates: OkxBookUpdate[] } | { success: false; error: string }
 
 const NUMERIC = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i
-
-/** Digits with at most one inner dot (`"4.25"`, `"0.0001"`): the usual wire form, checked without the regex. */
-function isPlainDecimal(text: string): boolean {
-  const length = text.length
-  if (length === 0) return false
-  let dots = 0
-  for (let i = 0; i < length; i++) {
-    const code = text.charCodeAt(i)
-    if (code === 46) {
-      if (i === 0 || i === length - 1 || ++dots > 1) return false
-    } else if (code < 48 || code > 57) {
-      return false
-    }
-  }
-  return true
-}
 
 /** A wire decimal as NUMERIC describes it, and finite (`1e999` fits the pattern but is Infinity). */
 function isWireNumber(text: string): boolean {
