@@ -42,6 +42,23 @@ function parseDecimal(text: string): number {
   return text.length === 0 ? Number.NaN : parseWireDecimal(text)
 }
 
+/*
+ * In-chunk moves by hand: `splice` allocates an array of the removed elements on every call, and a
+ * chunk holds at most CHUNK_MAX + 1 levels, so the loop is short.
+ */
+function insertAt(chunk: Level[], index: number, level: Level): void {
+  let i = chunk.length
+  chunk.push(level)
+  for (; i > index; i--) chunk[i] = chunk[i - 1]!
+  chunk[index] = level
+}
+
+function removeAt(chunk: Level[], index: number): void {
+  const last = chunk.length - 1
+  for (let i = index; i < last; i++) chunk[i] = chunk[i + 1]!
+  chunk.pop()
+}
+
 class SideLevels {
   chunks: Level[][] = []
   count = 0
@@ -104,7 +121,7 @@ class SideLevels {
     }
     // A full side ignores a level worse than its worst: it would be truncated at once.
     if (this.count >= maxDepth && lo === chunk.length && chunkIndex === chunks.length - 1) return false
-    chunk.splice(lo, 0, { rank, price, size, rawPrice, rawSize, tuple: undefined })
+    insertAt(chunk, lo, { rank, price, size, rawPrice, rawSize, tuple: undefined })
     this.count++
     if (chunk.length > CHUNK_MAX) chunks.splice(chunkIndex + 1, 0, chunk.splice(CHUNK_HALF))
     if (this.count > maxDepth) this.truncate(maxDepth)
@@ -125,7 +142,7 @@ class SideLevels {
       else hi = mid
     }
     if (chunk[lo]?.rank !== rank) return false
-    chunk.splice(lo, 1)
+    removeAt(chunk, lo)
     this.count--
     if (chunk.length === 0) {
       chunks.splice(chunkIndex, 1)
