@@ -1,6 +1,6 @@
 import type { BboEvent, DecodeContext, ErrorEvent } from '@tickmesh/core'
 import type { WireObject } from './decode-helpers'
-import { decodeError, readNumber, readOptionalNumber, readString, resolveSymbol } from './decode-helpers'
+import { decodeError, numberOf, optionalNumberOf, resolveSymbol, stringOf } from './decode-helpers'
 
 /** `bookTicker` → `bbo`. Spot sends no timestamp (exchangeTime null); futures adds `E`. */
 export function decodeBinanceBbo(
@@ -8,9 +8,9 @@ export function decodeBinanceBbo(
   frame: string,
   context: DecodeContext,
 ): BboEvent | ErrorEvent {
-  const venueSymbol = readString(data, 's')
-  const bidPrice = readNumber(data, 'b')
-  const askPrice = readNumber(data, 'a')
+  const venueSymbol = stringOf(data.s)
+  const bidPrice = numberOf(data.b)
+  const askPrice = numberOf(data.a)
   if (venueSymbol === null || !Number.isFinite(bidPrice) || !Number.isFinite(askPrice)) {
     return decodeError('Binance bookTicker without a valid symbol, bid or ask.', frame, context)
   }
@@ -22,11 +22,11 @@ export function decodeBinanceBbo(
     market: context.market,
     symbol,
     venueSymbol,
-    exchangeTime: readOptionalNumber(data, 'E'),
+    exchangeTime: optionalNumberOf(data.E),
     receivedAt: context.receivedAt,
     bidPrice,
-    bidSize: readOptionalNumber(data, 'B'),
+    bidSize: optionalNumberOf(data.B),
     askPrice,
-    askSize: readOptionalNumber(data, 'A'),
+    askSize: optionalNumberOf(data.A),
   }
 }

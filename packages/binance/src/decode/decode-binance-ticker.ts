@@ -1,6 +1,6 @@
 import type { DecodeContext, ErrorEvent, TickerEvent } from '@tickmesh/core'
 import type { WireObject } from './decode-helpers'
-import { decodeError, readNumber, readOptionalNumber, readString, resolveSymbol } from './decode-helpers'
+import { decodeError, numberOf, optionalNumberOf, resolveSymbol, stringOf } from './decode-helpers'
 
 /** `24hrTicker` (full, with best bid/ask on spot) and `24hrMiniTicker` (no bid/ask) → `ticker`. */
 export function decodeBinanceTicker(
@@ -8,9 +8,9 @@ export function decodeBinanceTicker(
   frame: string,
   context: DecodeContext,
 ): TickerEvent | ErrorEvent {
-  const venueSymbol = readString(data, 's')
-  const last = readNumber(data, 'c')
-  const eventTime = readNumber(data, 'E')
+  const venueSymbol = stringOf(data.s)
+  const last = numberOf(data.c)
+  const eventTime = numberOf(data.E)
   if (venueSymbol === null || !Number.isFinite(last) || !Number.isFinite(eventTime)) {
     return decodeError('Binance ticker without a valid symbol, last price or event time.', frame, context)
   }
@@ -25,14 +25,14 @@ export function decodeBinanceTicker(
     exchangeTime: eventTime,
     receivedAt: context.receivedAt,
     last,
-    bid: readOptionalNumber(data, 'b'),
-    bidSize: readOptionalNumber(data, 'B'),
-    ask: readOptionalNumber(data, 'a'),
-    askSize: readOptionalNumber(data, 'A'),
-    open24h: readOptionalNumber(data, 'o'),
-    high24h: readOptionalNumber(data, 'h'),
-    low24h: readOptionalNumber(data, 'l'),
-    baseVolume24h: readOptionalNumber(data, 'v'),
-    quoteVolume24h: readOptionalNumber(data, 'q'),
+    bid: optionalNumberOf(data.b),
+    bidSize: optionalNumberOf(data.B),
+    ask: optionalNumberOf(data.a),
+    askSize: optionalNumberOf(data.A),
+    open24h: optionalNumberOf(data.o),
+    high24h: optionalNumberOf(data.h),
+    low24h: optionalNumberOf(data.l),
+    baseVolume24h: optionalNumberOf(data.v),
+    quoteVolume24h: optionalNumberOf(data.q),
   }
 }

@@ -1,6 +1,6 @@
 import type { DecodeContext, ErrorEvent, TradeEvent } from '@tickmesh/core'
 import type { WireObject } from './decode-helpers'
-import { decodeError, readNumber, readString, resolveSymbol } from './decode-helpers'
+import { decodeError, numberOf, readNumber, resolveSymbol, stringOf } from './decode-helpers'
 
 /**
  * `aggTrade` (id `a`) and `trade` (id `t`) → `trade`. `m` = the buyer is the maker, so the taker
@@ -12,11 +12,11 @@ export function decodeBinanceTrade(
   context: DecodeContext,
   idKey: 'a' | 't',
 ): TradeEvent | ErrorEvent {
-  const venueSymbol = readString(data, 's')
+  const venueSymbol = stringOf(data.s)
   const id = readNumber(data, idKey)
-  const price = readNumber(data, 'p')
-  const amount = readNumber(data, 'q')
-  const tradeTime = readNumber(data, 'T')
+  const price = numberOf(data.p)
+  const amount = numberOf(data.q)
+  const tradeTime = numberOf(data.T)
   const buyerIsMaker = data.m
   if (
     venueSymbol === null ||

@@ -11,20 +11,34 @@ export function isObject(value: unknown): value is WireObject {
 
 /** A decimal string or number as a finite number, NaN otherwise (missing, wrong type, garbage). */
 export function readNumber(object: WireObject, key: string): number {
-  const value = object[key]
+  return numberOf(object[key])
+}
+
+/** Like `readNumber` but null when the field is absent or unusable (optional fields). */
+export function readOptionalNumber(object: WireObject, key: string): number | null {
+  return optionalNumberOf(object[key])
+}
+
+/*
+ * The same on a value already read: hot decoders read `data.c` with a constant name, which stays a
+ * fast monomorphic property load, where a shared `object[key]` helper becomes a megamorphic lookup.
+ */
+export function numberOf(value: unknown): number {
   if (typeof value === 'number') return value
   if (typeof value === 'string' && value.length > 0) return parseWireDecimal(value)
   return Number.NaN
 }
 
-/** Like `readNumber` but null when the field is absent or unusable (optional fields). */
-export function readOptionalNumber(object: WireObject, key: string): number | null {
-  const number = readNumber(object, key)
+export function optionalNumberOf(value: unknown): number | null {
+  const number = numberOf(value)
   return Number.isFinite(number) ? number : null
 }
 
 export function readString(object: WireObject, key: string): string | null {
-  const value = object[key]
+  return stringOf(object[key])
+}
+
+export function stringOf(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null
 }
 
