@@ -40,15 +40,29 @@ function parseLevels(value: unknown): RawLevel[] | null {
   return levels
 }
 
+/** The depth in `orderbook.{depth}.{symbol}`, read in place (no slice per frame); NaN when malformed. */
+function topicDepth(topic: string): number {
+  const firstDot = topic.indexOf('.')
+  const secondDot = topic.indexOf('.', firstDot + 1)
+  if (firstDot === -1 || secondDot === -1 || secondDot === firstDot + 1 || secondDot - firstDot > 9) {
+    return Number.NaN
+  }
+  let depth = 0
+  for (let i = firstDot + 1; i < secondDot; i++) {
+    const code = topic.charCodeAt(i)
+    if (code < 48 || code > 57) return Number.NaN
+    depth = depth * 10 + (code - 48)
+  }
+  return depth
+}
+
 /** Parses a book frame; pushes a decode error and returns null when malformed. */
 export function parseBybitBook(
   topic: string,
   message: Record<string, unknown>,
   scope: DecodeScope,
 ): BybitBookFrame | null {
-  const firstDot = topic.indexOf('.')
-  const secondDot = topic.indexOf('.', firstDot + 1)
-  const depth = Number(topic.slice(firstDot + 1, secondDot))
+  const depth = topicDepth(topic)
   const data = message.data
   if (!Number.isInteger(depth) || depth <= 0 || !isRecord(data)) {
     pushDecodeError(scope, 'Bybit orderbook frame has no data object or an invalid depth.')

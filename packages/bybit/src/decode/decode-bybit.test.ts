@@ -576,3 +576,23 @@ describe('orderbook level validation', () => {
     }
   })
 })
+
+describe('orderbook topic depth', () => {
+  it('reads the depth between the first two dots and rejects anything else', () => {
+    const data = { s: 'BTCUSDT', b: [['1', '1']], a: [], u: 2 }
+    const depthOf = (topic: string) =>
+      parseBybitBook(topic, { topic, type: 'snapshot', ts: 1, data }, createScope('{}', spot, []))?.depth ??
+      null
+    expect(depthOf('orderbook.50.BTCUSDT')).toBe(50)
+    expect(depthOf('orderbook.1.BTCUSDT')).toBe(1)
+    expect(depthOf('orderbook.1000.BTCUSDT')).toBe(1000)
+    for (const bad of [
+      'orderbook.0.BTCUSDT',
+      'orderbook..BTCUSDT',
+      'orderbook.5x.BTCUSDT',
+      'orderbook.-1.BTCUSDT',
+    ]) {
+      expect(depthOf(bad), bad).toBeNull()
+    }
+  })
+})
