@@ -30,8 +30,12 @@ const NUMERIC = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i
 
 /** A wire decimal as NUMERIC describes it, and finite (`1e999` fits the pattern but is Infinity). */
 function isWireNumber(text: string): boolean {
-  return (isPlainDecimal(text) || NUMERIC.test(text)) && Number.isFinite(parseWireDecimal(text))
+  // A plain decimal of at most 300 characters is below 1e300: finite without parsing it.
+  if (isPlainDecimal(text)) return text.length <= PLAIN_FINITE_MAX_LENGTH || Number.isFinite(+text)
+  return NUMERIC.test(text) && Number.isFinite(+text)
 }
+
+const PLAIN_FINITE_MAX_LENGTH = 300
 
 function parseLevels(value: unknown, side: string): RawLevel[] | string {
   if (value === undefined) return []
