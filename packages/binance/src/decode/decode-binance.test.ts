@@ -543,6 +543,10 @@ describe('parseRawLevels', () => {
       ['1.3', '4'],
     ])
     expect(parseRawLevels([])).toEqual([])
+    // Any text unary plus reads as finite is accepted, as before; overflowing text is not.
+    expect(parseRawLevels([['1e2', ' 2']])).toEqual([['1e2', ' 2']])
+    expect(parseRawLevels([['9'.repeat(400), '1']])).toBeNull()
+    expect(parseRawLevels([['9'.repeat(300), '1']])).not.toBeNull()
     for (const bad of [
       [['1.5']],
       [['x', '2']],

@@ -1,5 +1,5 @@
 import type { RawLevel } from '@tickmesh/core'
-import { parseWireDecimal } from '@tickmesh/core'
+import { isPlainDecimal } from '@tickmesh/core'
 import type { WireObject } from './decode-helpers'
 import { isObject, readNumber, readString } from './decode-helpers'
 
@@ -24,6 +24,18 @@ export interface BinanceDepthSnapshot {
   asks: RawLevel[]
 }
 
+/** Longest plain decimal certain to be finite (below 1e300) without parsing it. */
+const PLAIN_FINITE_MAX_LENGTH = 300
+
+/**
+ * Whether `+text` is finite. The book parses every level again, so the common plain form is only
+ * scanned here, not converted.
+ */
+function isFiniteDecimal(text: string): boolean {
+  if (isPlainDecimal(text)) return text.length <= PLAIN_FINITE_MAX_LENGTH || Number.isFinite(+text)
+  return Number.isFinite(+text)
+}
+
 /**
  * Levels as `[price, size]` string pairs, or null when any level is malformed. A well-formed wire
  * level (exactly two strings) is a fresh array from `JSON.parse` and is used as the pair itself.
@@ -38,7 +50,7 @@ export function parseRawLevels(value: unknown): RawLevel[] | null {
     const size: unknown = level[1]
     if (typeof price !== 'string' || typeof size !== 'string') return null
     if (price.length === 0 || size.length === 0) return null
-    if (!Number.isFinite(parseWireDecimal(price)) || !Number.isFinite(parseWireDecimal(size))) return null
+    if (!isFiniteDecimal(price) || !isFiniteDecimal(size)) return null
     // Longer levels are copied to pairs, once the first one is met.
     if (level.length !== 2 && levels === null) levels = (value as RawLevel[]).slice(0, index)
     if (levels !== null) levels.push(level.length === 2 ? (level as unknown as RawLevel) : [price, size])
