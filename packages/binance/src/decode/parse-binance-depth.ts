@@ -1,7 +1,7 @@
 import type { RawLevel } from '@tickmesh/core'
 import { isPlainDecimal } from '@tickmesh/core'
 import type { WireObject } from './decode-helpers'
-import { isObject, readNumber, readString } from './decode-helpers'
+import { isObject, numberOf, readNumber, stringOf } from './decode-helpers'
 
 /** A `depthUpdate` event with its raw levels (venue strings) and sequence ids, before book sync. */
 export interface BinanceDepthUpdate {
@@ -60,9 +60,9 @@ export function parseRawLevels(value: unknown): RawLevel[] | null {
 
 /** Parses a `depthUpdate` payload (the `data` of a combined frame); null when malformed. */
 export function parseBinanceDepthUpdate(data: WireObject): BinanceDepthUpdate | null {
-  const venueSymbol = readString(data, 's')
-  const firstUpdateId = readNumber(data, 'U')
-  const finalUpdateId = readNumber(data, 'u')
+  const venueSymbol = stringOf(data.s)
+  const firstUpdateId = numberOf(data.U)
+  const finalUpdateId = numberOf(data.u)
   const bids = parseRawLevels(data.b)
   const asks = parseRawLevels(data.a)
   if (
@@ -77,7 +77,7 @@ export function parseBinanceDepthUpdate(data: WireObject): BinanceDepthUpdate | 
   }
   const previous = data.pu
   if (previous !== undefined && !Number.isInteger(previous)) return null
-  const eventTime = readNumber(data, 'E')
+  const eventTime = numberOf(data.E)
   return {
     venueSymbol,
     firstUpdateId,
