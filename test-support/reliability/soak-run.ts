@@ -96,6 +96,8 @@ export async function runSoak(
   try {
     await Promise.all(subscriptions.map((subscription) => subscription.ready))
     const base = module.sentFrames
+    // Samples are taken only once every connection is back, so they compare like with like.
+    const steadyConnections = module.connectionCount
     let nextDrop = options.reconnectEvery
     while (module.sentFrames - base < options.frames) {
       await sleep(50)
@@ -107,7 +109,11 @@ export async function runSoak(
       // Sample once the new connections carry data again.
       const at = module.sentFrames
       const deadline = Date.now() + 15_000
-      while (module.sentFrames - at < 1_000 && Date.now() < deadline) await sleep(20)
+      while (
+        (module.sentFrames - at < 1_000 || module.connectionCount < steadyConnections) &&
+        Date.now() < deadline
+      )
+        await sleep(20)
       collectGarbage()
       samples.push({
         frames: module.sentFrames - base,

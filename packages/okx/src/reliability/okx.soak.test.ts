@@ -3,11 +3,11 @@ import { isFullRun, reliabilitySeed, reportFigure } from '../../../../test-suppo
 import { runSoak } from '../../../../test-support/reliability/soak-run'
 import { okxChaosSpec } from './okx-chaos-spec'
 
-// Accelerated soak: 10M frames with a reconnect every 100k in a full run (TICKMESH_FULL=1); 150k
-// frames with a reconnect every 15k on every change (OKX frames carry real CRC32 checksums and 400
+// Accelerated soak: 10M frames with a reconnect every 100k in a full run (TICKMESH_FULL=1); 60k
+// frames with a reconnect every 6k on every change (OKX frames carry real CRC32 checksums and 400
 // levels, so the firehose is slower here). Heap, handles, timers and sockets stay flat.
-const FRAMES = Number(process.env.TICKMESH_SOAK_FRAMES) || (isFullRun() ? 10_000_000 : 150_000)
-const RECONNECT_EVERY = isFullRun() ? 100_000 : 15_000
+const FRAMES = Number(process.env.TICKMESH_SOAK_FRAMES) || (isFullRun() ? 10_000_000 : 60_000)
+const RECONNECT_EVERY = isFullRun() ? 100_000 : 6_000
 
 describe('okx soak', () => {
   it('heap, active handles, timers and sockets stay flat across reconnects', {
