@@ -16,6 +16,7 @@ import {
   type Subscription,
   SubscriptionError,
   type SubscriptionHandlers,
+  safeParseJson,
   type TickmeshError,
   type TopicPool,
   type TopicPoolOptions,
@@ -158,7 +159,39 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
     for (const subscription of subscriptions) if (uses(subscription)) subscription.deliver(event)
   }
 
-  const tradeContinuity = new TradeContinuity({ venue: 'okx', emit: dispatch, fetchTradesSince })
+  /**
+   * OKX's `trades` channel aggregates the fills of one taker order: `tradeId` is the last fill's id
+   * and `count` fills are inside, so ids step by `count`. Remembered per trade (bounded) so the
+   * continuity sees no hole there and never fetches those fills again.
+   */
+  const tradeCounts = new Map<string, number>()
+  function noteTradeCounts(text: string): void {
+    const parsed = safeParseJson(text)
+    if (!parsed.success || typeof parsed.value !== 'object' || parsed.value === null) return
+    const data = (parsed.value as { data?: unknown }).data
+    if (!Array.isArray(data)) return
+    for (const item of data) {
+      if (typeof item !== 'object' || item === null) continue
+      const { instId, tradeId, count } = item as { instId?: unknown; tradeId?: unknown; count?: unknown }
+      const fills = Number(count)
+      if (
+        typeof instId !== 'string' ||
+        typeof tradeId !== 'string' ||
+        !Number.isSafeInteger(fills) ||
+        fills < 2
+      )
+        continue
+      if (tradeCounts.size >= 10_000) tradeCounts.clear()
+      tradeCounts.set(`${instId}|${tradeId}`, fills)
+    }
+  }
+
+  const tradeContinuity = new TradeContinuity({
+    venue: 'okx',
+    emit: dispatch,
+    fetchTradesSince,
+    spanOf: (trade) => tradeCounts.get(`${trade.venueSymbol}|${trade.id}`) ?? 1,
+  })
 
   const processor = createOkxFrameProcessor({
     emit,
@@ -268,6 +301,7 @@ export function createOkx(settings: OkxSettings = {}): OkxAdapter {
           if (topic !== null) {
             topicConnection.set(topic, connection)
             pools.get(name)?.touch(topic, receivedAt)
+            if (topic.startsWith('trades:') && text.includes('"count"')) noteTradeCounts(text)
           }
         } else if (text.includes('"event":"notice"')) {
           // 64008: the venue is about to restart this connection; reconnect now, on our terms.

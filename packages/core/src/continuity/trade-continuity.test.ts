@@ -119,6 +119,24 @@ describe('TradeContinuity', () => {
     expect(h.ids()).toEqual(Array.from({ length: 19 }, (_, i) => i + 1))
   })
 
+  it('an aggregated trade covering several fill ids is no hole, and its fills are never fetched twice', async () => {
+    const spans = new Map([
+      [13, 3],
+      [20, 2],
+    ])
+    const h = harness((range) => Array.from({ length: 12 }, (_, i) => trade(range.afterId + 1 + i)), {
+      spanOf: (event: TradeEvent) => spans.get(Number(event.id)) ?? 1,
+    })
+    // 13 aggregates fills 11..13: consecutive after 10, no REST call.
+    for (const id of [10, 13]) h.continuity.push(trade(id))
+    expect(h.ranges).toEqual([])
+    // 20 aggregates 19..20: the hole is 14..18 only; REST's individual 19 and 20 are not added.
+    h.continuity.push(trade(20))
+    await settle()
+    expect(h.ranges[0]).toMatchObject({ afterId: 13, beforeId: 19 })
+    expect(h.ids()).toEqual([10, 13, 14, 15, 16, 17, 18, 20])
+  })
+
   it('close() ends pending retries and ignores later trades', async () => {
     let calls = 0
     const h = harness(

@@ -24,6 +24,11 @@ export interface TradeContinuityOptions {
   fetchTradesSince: (range: TradeRange) => Promise<readonly TradeEvent[]>
   /** A trade's position in its instrument's sequence (consecutive integers); null = not sequenced. Default `Number(id)`. */
   sequenceOf?: (trade: TradeEvent) => number | null
+  /**
+   * How many sequence ids one trade covers, ending at its own (OKX aggregates fills of one taker
+   * order: `tradeId` is the last fill's id and `count` fills are inside). Default 1.
+   */
+  spanOf?: (trade: TradeEvent) => number
   /** Live trades held per instrument while a hole is fetched; beyond it the oldest are dropped (fetched again). Default 10 000. */
   maxPending?: number
   /** REST calls per hole before the rest is reported as a gap. Default 3. */
@@ -61,6 +66,7 @@ export class TradeContinuity {
   private readonly states = new Map<string, InstrumentState>()
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
   private readonly sequenceOf: (trade: TradeEvent) => number | null
+  private readonly spanOf: (trade: TradeEvent) => number
   private readonly maxPending: number
   private readonly maxFetches: number
   private readonly retryDelayMs: number
@@ -68,6 +74,7 @@ export class TradeContinuity {
 
   constructor(private readonly options: TradeContinuityOptions) {
     this.sequenceOf = options.sequenceOf ?? defaultSequence
+    this.spanOf = options.spanOf ?? (() => 1)
     this.maxPending = Math.max(1, options.maxPending ?? 10_000)
     this.maxFetches = Math.max(1, options.maxFetches ?? 3)
     this.retryDelayMs = Math.max(0, options.retryDelayMs ?? 500)
@@ -101,7 +108,7 @@ export class TradeContinuity {
       return
     }
     if (id <= state.lastId) return // Already delivered (a replay after reconnect, a REST overlap).
-    if (id === state.lastId + 1 && state.pending.length === 0) {
+    if (this.firstId(trade, id) <= state.lastId + 1 && state.pending.length === 0) {
       this.release(state, trade, id)
       return
     }
@@ -139,6 +146,12 @@ export class TradeContinuity {
     if (bounded && pending.length > this.maxPending) pending.shift()
   }
 
+  /** The first sequence id a trade covers (its own id unless it aggregates several fills). */
+  private firstId(trade: TradeEvent, id: number): number {
+    const span = this.spanOf(trade)
+    return Number.isSafeInteger(span) && span > 1 ? id - span + 1 : id
+  }
+
   private release(state: InstrumentState, trade: TradeEvent, id: number): void {
     state.lastId = id
     state.lastTime = trade.exchangeTime ?? trade.receivedAt
@@ -154,7 +167,7 @@ export class TradeContinuity {
         state.pending.shift()
         continue
       }
-      if (state.lastId !== null && id !== state.lastId + 1) return false
+      if (state.lastId !== null && this.firstId(next, id) > state.lastId + 1) return false
       state.pending.shift()
       this.release(state, next, id)
     }
@@ -170,7 +183,7 @@ export class TradeContinuity {
       return
     }
     const first = state.pending[0] as TradeEvent
-    const beforeId = this.sequenceOf(first) as number
+    const beforeId = this.firstId(first, this.sequenceOf(first) as number)
     const afterId = state.lastId as number
     if (fetches >= this.maxFetches) {
       this.gap(
@@ -206,7 +219,8 @@ export class TradeContinuity {
         const before = state.lastId
         for (const trade of trades) {
           const id = this.sequenceOf(trade)
-          if (id !== null && id > (state.lastId ?? Number.NEGATIVE_INFINITY))
+          // Only trades wholly inside the hole: fills inside a held aggregate must not count twice.
+          if (id !== null && id > (state.lastId ?? Number.NEGATIVE_INFINITY) && id < beforeId)
             this.hold(state, trade, id, false)
         }
         this.drain(state)
