@@ -49,9 +49,26 @@ interface BookState {
  */
 export function createBybitFrameProcessor(options: BybitFrameProcessorOptions): BybitFrameProcessor {
   const emit = options.emit
-  const books = new Map<string, BookState>()
-  const tickers = new Map<string, TickerEvent>()
+  // Per market, by topic / venue symbol: no key string is built per message.
+  const books: Record<Market, Map<string, BookState>> = {
+    spot: new Map(),
+    linear: new Map(),
+    inverse: new Map(),
+  }
+  const tickers: Record<Market, Map<string, TickerEvent>> = {
+    spot: new Map(),
+    linear: new Map(),
+    inverse: new Map(),
+  }
   const out: MarketEvent[] = []
+  // One scope, refilled per frame: decoders use it synchronously and keep no reference to it.
+  const scope: { -readonly [K in keyof DecodeScope]: DecodeScope[K] } = {
+    frame: '',
+    market: 'spot',
+    receivedAt: 0,
+    symbolOf: undefined,
+    out,
+  }
   const symbolOf = options.symbolOf
   // One lookup function per market, made once: a closure per frame would be garbage per message.
   const symbolOfMarket: Record<Market, ((venueSymbol: string) => string | undefined) | undefined> = {
@@ -145,8 +162,8 @@ export function createBybitFrameProcessor(options: BybitFrameProcessorOptions): 
       pushBybitBbo(frame, scope)
       return
     }
-    const key = `${scope.market}|${topic}`
-    let state = books.get(key)
+    const marketBooks = books[scope.market]
+    let state = marketBooks.get(topic)
     if (state === undefined) {
       state = {
         topic,
@@ -167,7 +184,7 @@ export function createBybitFrameProcessor(options: BybitFrameProcessorOptions): 
         venueSymbol: frame.venueSymbol,
         resyncing: false,
       }
-      books.set(key, state)
+      marketBooks.set(topic, state)
     }
     if (frame.isSnapshot || frame.updateId === 1) {
       // A snapshot, or u == 1 (the venue restarted), overwrites the book.
@@ -212,9 +229,9 @@ export function createBybitFrameProcessor(options: BybitFrameProcessorOptions): 
   function onTicker(message: Record<string, unknown>, scope: DecodeScope): void {
     const patch = parseBybitTicker(message, scope)
     if (patch === null) return
-    const key = `${scope.market}|${patch.venueSymbol}`
-    const merged = mergeTicker(patch, tickers.get(key), scope)
-    tickers.set(key, merged)
+    const marketTickers = tickers[scope.market]
+    const merged = mergeTicker(patch, marketTickers.get(patch.venueSymbol), scope)
+    marketTickers.set(patch.venueSymbol, merged)
     out.push(merged)
   }
 
@@ -235,13 +252,10 @@ export function createBybitFrameProcessor(options: BybitFrameProcessorOptions): 
         return
       }
       const message = parsed.value
-      const scope: DecodeScope = {
-        frame,
-        market,
-        receivedAt,
-        symbolOf: symbolOfMarket[market],
-        out,
-      }
+      scope.frame = frame
+      scope.market = market
+      scope.receivedAt = receivedAt
+      scope.symbolOf = symbolOfMarket[market]
       if (!isRecord(message)) {
         safeEmit(decodeErrorEvent('Bybit frame is not a JSON object.', frame, market, receivedAt))
         return
@@ -266,16 +280,16 @@ export function createBybitFrameProcessor(options: BybitFrameProcessorOptions): 
     },
 
     reset(market: Market): void {
-      for (const state of books.values()) {
+      for (const state of books[market].values()) {
         if (state.market === market)
           resetBook(state, `The ${market} connection was re-established; waiting for a fresh snapshot.`)
       }
-      for (const key of tickers.keys()) if (key.startsWith(`${market}|`)) tickers.delete(key)
+      tickers[market].clear()
     },
 
     resetTopics(market: Market, topics: Iterable<string>): void {
       for (const topic of topics) {
-        const state = books.get(`${market}|${topic}`)
+        const state = books[market].get(topic)
         if (state !== undefined)
           resetBook(state, `The connection carrying ${topic} dropped; waiting for a fresh snapshot.`)
       }
