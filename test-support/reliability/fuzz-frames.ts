@@ -296,3 +296,36 @@ export function fuzzDecoder(
   )
   return tally
 }
+
+/**
+ * Runs sequences of fuzzed frames through a fresh stateful pipeline (decode + book sync) per case:
+ * `push` must never throw and every event it emits must pass `marketEventSchema`.
+ */
+export function fuzzPipeline(
+  create: (emit: (event: MarketEvent) => void) => { push(frame: string): void; close?(): void },
+  frames: fc.Arbitrary<string>,
+  options: { cases: number; seed: number },
+): FuzzTally {
+  const tally: FuzzTally = { cases: 0, events: 0, errorEvents: 0, byKind: {} }
+  fc.assert(
+    fc.property(fc.array(frames, { minLength: 1, maxLength: 12 }), (sequence) => {
+      tally.cases++
+      const problems: string[] = []
+      const pipeline = create((event) => {
+        const checked = marketEventSchema.safeParse(event)
+        if (!checked.success) problems.push(`invalid ${String(event.kind)} event: ${checked.error.message}`)
+        tally.events++
+        if (event.kind === 'error') tally.errorEvents++
+        tally.byKind[event.kind] = (tally.byKind[event.kind] ?? 0) + 1
+      })
+      try {
+        for (const frame of sequence) pipeline.push(frame)
+      } finally {
+        pipeline.close?.()
+      }
+      if (problems.length > 0) throw new Error(`${problems[0]}\nframes: ${sequence.join('\n').slice(0, 800)}`)
+    }),
+    { numRuns: options.cases, seed: options.seed, endOnFailure: true },
+  )
+  return tally
+}
