@@ -21,9 +21,21 @@ beforeAll(() => {
   }
 })
 
+// tsx (the compiler) plus the CLI in a child process take seconds to start on a loaded 2-core CI
+// machine: every test here gets a generous budget and waits on output, never on fixed sleeps.
+const CHILD_TEST_TIMEOUT_MS = 90_000
+
 const children: ChildProcess[] = []
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
+  for (const child of children.splice(0)) {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) continue
+    // tsx runs the CLI in a grandchild node process: kill the whole process group, not only tsx.
+    try {
+      process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      child.kill('SIGKILL')
+    }
+  }
 })
 
 function run(args: string[]): {
@@ -36,6 +48,8 @@ function run(args: string[]): {
     cwd: packageDir,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group, so afterEach can kill tsx and the node process it starts together.
+    detached: true,
   })
   children.push(child)
   let stdout = ''
@@ -50,17 +64,21 @@ function run(args: string[]): {
   return { child, stdout: () => stdout, stderr: () => stderr, exit }
 }
 
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
+async function waitFor(check: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting')
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting; ${what()}`)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }
 
 describe('the tickmesh executable', () => {
-  it('watch --json --duration --sim in a child process prints NDJSON and exits 0', async () => {
-    const cli = run(['watch', 'BTC/USDT', '--sim', '--json', '--venues', 'binance,bybit', '--duration', '2s'])
+  it('watch --json --duration --sim in a child process prints NDJSON and exits 0', {
+    timeout: CHILD_TEST_TIMEOUT_MS,
+  }, async () => {
+    // --duration counts from start-up, before the simulator and connections are up: 6 s leaves a
+    // loaded machine room to connect both venues and still print their quotes.
+    const cli = run(['watch', 'BTC/USDT', '--sim', '--json', '--venues', 'binance,bybit', '--duration', '6s'])
     expect(await cli.exit).toBe(0)
     const lines = cli
       .stdout()
@@ -72,14 +90,18 @@ describe('the tickmesh executable', () => {
     expect(cli.stderr()).toBe('')
   })
 
-  it('stops cleanly on SIGINT with exit 0', async () => {
+  it('stops cleanly on SIGINT with exit 0', { timeout: CHILD_TEST_TIMEOUT_MS }, async () => {
     const cli = run(['stream', 'ETH/USDT', '--sim', '--venues', 'okx', '--channels', 'bbo'])
-    await waitFor(() => cli.stdout().includes('bbo'), 30_000)
+    await waitFor(
+      () => cli.stdout().includes('bbo'),
+      75_000,
+      () => `stderr: ${cli.stderr()}`,
+    )
     cli.child.kill('SIGINT')
     expect(await cli.exit).toBe(0)
   })
 
-  it('a bad flag exits 2', async () => {
+  it('a bad flag exits 2', { timeout: CHILD_TEST_TIMEOUT_MS }, async () => {
     const cli = run(['stream', 'BTC/USDT', '--depth', 'lots'])
     expect(await cli.exit).toBe(2)
     expect(cli.stderr()).toContain('--depth must be a whole number')
@@ -88,20 +110,38 @@ describe('the tickmesh executable', () => {
 
 describe('the dashboard in a real terminal (tmux)', () => {
   const session = `tickmesh-test-${process.pid}`
-  afterEach(() => {
+  const killSession = (): void => {
     try {
       execFileSync('tmux', ['kill-session', '-t', session], { stdio: 'ignore' })
     } catch {
       // already gone
     }
-  })
+  }
+  // Killed before (a leftover from an aborted run would make new-session fail) and always after.
+  beforeAll(killSession)
+  afterEach(killSession)
 
-  it('shows every venue with prices and the consolidated row; q quits with exit 0', async () => {
-    const command = `cd '${packageDir}' && NO_COLOR=1 '${tsx}' src/bin.ts watch BTC/USDT ETH/USDT --sim; echo "EXIT=$?"; sleep 60`
+  it('shows every venue with prices and the consolidated row; q quits with exit 0', {
+    timeout: CHILD_TEST_TIMEOUT_MS,
+  }, async () => {
+    const command = `cd '${packageDir}' && NO_COLOR=1 '${tsx}' src/bin.ts watch BTC/USDT ETH/USDT --sim; echo "EXIT=$?"; sleep 120`
     execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '140', '-y', '50', command])
-    const screen = (): string => execFileSync('tmux', ['capture-pane', '-p', '-t', session]).toString()
+    // An empty screen when the pane is not readable for a moment; the wait reports what it last saw.
+    const screen = (): string => {
+      try {
+        return execFileSync('tmux', ['capture-pane', '-p', '-t', session]).toString()
+      } catch {
+        return ''
+      }
+    }
     const priced = /^\s+(binance|bybit|okx|coinbase)\s+\d+\.\d{2}\s+\d+\.\d{2}/gm
-    await waitFor(() => (screen().match(priced) ?? []).length >= 8, 40_000)
+    // Polls the pane until all 8 venue rows (2 symbols × 4 venues) show prices, however long tsx
+    // takes to compile the CLI under load; the budget leaves room for the quit below.
+    await waitFor(
+      () => (screen().match(priced) ?? []).length >= 8,
+      60_000,
+      () => `screen:\n${screen()}`,
+    )
     const text = screen()
     expect(text).toContain('tickmesh watch · simulator (--sim)')
     expect(text).toContain('BTC/USDT')
@@ -110,7 +150,11 @@ describe('the dashboard in a real terminal (tmux)', () => {
     expect(text).toMatch(/binance\s+connected\s+reconnects 0/)
     expect(text).toContain('Arbitrage:')
     execFileSync('tmux', ['send-keys', '-t', session, 'q'])
-    await waitFor(() => screen().includes('EXIT='), 20_000)
+    await waitFor(
+      () => screen().includes('EXIT='),
+      20_000,
+      () => `screen:\n${screen()}`,
+    )
     expect(screen()).toContain('EXIT=0')
   })
 })
