@@ -132,8 +132,13 @@ describe('binance simulator: REST', () => {
   })
 
   it('serves recent aggTrades shaped like the stream payload (without e, E, s)', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 600))
-    const trades = (await rest('/api/v3/aggTrades?symbol=BTCUSDT&limit=3')).body as Record<string, unknown>[]
+    // Polls until the market has printed a trade (no fixed wait: a loaded machine may take longer).
+    let trades: Record<string, unknown>[] = []
+    const deadline = Date.now() + 20_000
+    while (trades.length === 0 && Date.now() < deadline) {
+      trades = (await rest('/api/v3/aggTrades?symbol=BTCUSDT&limit=3')).body as Record<string, unknown>[]
+      if (trades.length === 0) await new Promise((resolve) => setTimeout(resolve, 100))
+    }
     expect(trades.length).toBeGreaterThan(0)
     const {
       e: _e,
