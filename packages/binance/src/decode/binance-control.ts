@@ -8,9 +8,10 @@ import { isObject } from './decode-helpers'
  * `{"error":{"code":2,"msg":"Invalid request: invalid stream"},"id":2}`. Null for anything else.
  */
 export function parseBinanceControl(text: string): ControlFrame | null {
-  // Data frames start with {"stream" (combined) or {"e" / {"u" (raw); skip them without parsing.
+  // Data frames start with {"stream" (combined) or {"e": / {"u": (raw): rejected by prefix before
+  // any scan of the whole frame, since this runs on every frame. Replies are short and carry "id".
+  if (text.startsWith('{"stream"') || text.startsWith('{"e":') || text.startsWith('{"u":')) return null
   if (text.length > 512 || (!text.includes('"id"') && !text.includes('"result"'))) return null
-  if (text.startsWith('{"stream"')) return null
   const parsed = safeParseJson(text)
   if (!parsed.success || !isObject(parsed.value)) return null
   const frame = parsed.value
@@ -35,6 +36,14 @@ export function parseBinanceControl(text: string): ControlFrame | null {
 
 /** True for a `serverShutdown` event (raw or in the combined envelope): the venue closes soon. */
 export function isBinanceServerShutdown(text: string): boolean {
+  // Decided by prefix for the compact frames Binance sends, so data frames skip the scan: a
+  // combined frame of a symbol stream (`{"stream":"btcusdt@…`) is never one (the event comes on
+  // `!serverShutdown`), and a raw frame names its event type first.
+  if (text.startsWith('{"stream":"')) {
+    if (text.charCodeAt(11) !== 33 /* ! */) return false
+  } else if (text.startsWith('{"e":"')) {
+    return text.startsWith('serverShutdown"', 6)
+  }
   return text.includes('"serverShutdown"') && /"e"\s*:\s*"serverShutdown"/.test(text)
 }
 

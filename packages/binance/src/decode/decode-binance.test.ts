@@ -2,7 +2,7 @@ import type { DecodeContext, MarketEvent } from '@tickmesh/core'
 import { marketEventSchema } from '@tickmesh/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { readFixtureFrame } from '../../../../test-support/fixtures'
+import { readFixture, readFixtureFrame } from '../../../../test-support/fixtures'
 import { isBinanceServerShutdown, parseBinanceControl, parseBinanceWsApiResponse } from './binance-control'
 import { decode, decodeBinance } from './decode-binance'
 import { parseBinanceDepthSnapshot, parseBinanceDepthUpdate, parseRawLevels } from './parse-binance-depth'
@@ -496,6 +496,24 @@ describe('control frames', () => {
       true,
     )
     expect(isBinanceServerShutdown(readFixtureFrame('binance', 'real_aggTrade_combined.json'))).toBe(false)
+  })
+
+  it('tells data frames from control and shutdown frames by prefix, and still reads spaced frames', () => {
+    for (const file of ['doc_aggTrade.json', 'doc_depthUpdate.json', 'doc_bookTicker.json']) {
+      const frame = readFixtureFrame('binance', file)
+      expect(parseBinanceControl(frame)).toBeNull()
+      expect(isBinanceServerShutdown(frame)).toBe(false)
+    }
+    expect(isBinanceServerShutdown('{"stream":"!ticker@arr","data":[{"e":"24hrTicker"}]}')).toBe(false)
+    expect(isBinanceServerShutdown('{"e":"aggTrade","m":"serverShutdown"}')).toBe(false)
+    // Pretty-printed, as in the docs: no prefix matches, so the full check decides.
+    expect(isBinanceServerShutdown(readFixture('binance', 'doc_server_shutdown_raw.json'))).toBe(true)
+    expect(isBinanceServerShutdown(readFixture('binance', 'doc_server_shutdown_combined.json'))).toBe(true)
+    expect(parseBinanceControl(readFixture('binance', 'doc_subscribe_response.json'))).toEqual({
+      requestId: '1',
+      ok: true,
+    })
+    expect(parseBinanceControl('{"result":null,"id":7}')).toEqual({ requestId: '7', ok: true })
   })
 
   it('parses WebSocket API replies', () => {
