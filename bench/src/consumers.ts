@@ -198,9 +198,25 @@ export async function runBareWs(
   }
 }
 
-type ProExchange = InstanceType<typeof ccxt.pro.binance>
+export type ProExchange = InstanceType<typeof ccxt.pro.binance>
 
-function ccxtClient(venue: VenueId, ws: string, rest: string): { exchange: ProExchange; symbol: string } {
+/**
+ * The simulator's made-up Coinbase account (packages/simulator coinbase-sim-auth.ts, also the shared
+ * fixtures' derived test vector): ccxt signs its level2 book subscription, as the real venue requires.
+ */
+export const COINBASE_SIM_ACCOUNT = {
+  apiKey: 'tickmesh-sim-coinbase-key',
+  secret: 'c2VjcmV0LWtleS1mb3ItdGVzdGluZw==',
+  passphrase: 'tickmesh-sim-passphrase',
+} as const
+
+/** A ccxt pro client with only its URLs pointed at the simulator (or the producer); `signed` adds the sim's Coinbase account. */
+export function ccxtClient(
+  venue: VenueId,
+  ws: string,
+  rest: string,
+  signed = false,
+): { exchange: ProExchange; symbol: string } {
   const common = { enableRateLimit: false, timeout: 10_000 }
   switch (venue) {
     case 'binance':
@@ -242,6 +258,13 @@ function ccxtClient(venue: VenueId, ws: string, rest: string): { exchange: ProEx
         exchange: new ccxt.pro.coinbaseexchange({
           ...common,
           urls: { api: { public: rest, private: rest, ws } },
+          ...(signed
+            ? {
+                apiKey: COINBASE_SIM_ACCOUNT.apiKey,
+                secret: COINBASE_SIM_ACCOUNT.secret,
+                password: COINBASE_SIM_ACCOUNT.passphrase,
+              }
+            : {}),
           has: { fetchCurrencies: false },
         }) as unknown as ProExchange,
       }

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { aggregatorTable, runAggregatorBench } from './aggregator-bench'
 import { bookTable, runBookBench } from './book-bench'
+import { bookStreamTable, runBookStreamBench } from './book-stream-bench'
 import { captureFrames } from './capture-frames'
 import { decodeTable, runDecodeBench } from './decode-bench'
 import { latencyTable, runE2eBench, throughputTable } from './e2e-bench'
@@ -15,7 +16,7 @@ import { memoryTable, runMemoryBenchIsolated } from './memory-bench'
 import { runSimulatorFirehose } from './simulator-firehose'
 import { VENUES_UNDER_TEST } from './venues'
 
-const SECTIONS = ['decode', 'books', 'e2e', 'aggregator', 'memory'] as const
+const SECTIONS = ['decode', 'books', 'e2e', 'ccxtbooks', 'aggregator', 'memory'] as const
 type Section = (typeof SECTIONS)[number]
 
 function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<Section> } {
@@ -97,6 +98,34 @@ async function main(): Promise<void> {
     }
     print('\n## 3 + 4. End to end, floor and ccxt: latency at fixed rates (send stamp → callback)\n')
     print(latencyTable(results.latency))
+  }
+  if (only.has('ccxtbooks')) {
+    // The simulator is the producer here. Firehose runs give CPU per update; paced runs (100
+    // messages/s per stream, Binance's diff stream stays at its real 100 ms) give latency. Quick: Binance's
+    // firehose only, briefly.
+    const venues = quick ? VENUES_UNDER_TEST.slice(0, 1) : VENUES_UNDER_TEST
+    const firehose = {
+      repetitions: quick ? 1 : 3,
+      warmupMs: quick ? 300 : 1_000,
+      durationMs: quick ? 1_000 : 3_000,
+      rate: 100,
+      tickIntervalMs: 2,
+      firehose: true,
+    }
+    const paced = {
+      repetitions: 1,
+      warmupMs: 1_000,
+      durationMs: 6_000,
+      rate: 100,
+      tickIntervalMs: 2,
+      firehose: false,
+    }
+    const cpuRows = await runBookStreamBench(venues, firehose)
+    const latencyRows = quick ? [] : await runBookStreamBench(venues, paced)
+    print(
+      `\n## 4. Order books vs ccxt pro watchOrderBook (the simulator as producer; each client in its own process on a fresh same-seed simulator; CPU: ${firehose.repetitions} × ${firehose.durationMs / 1000} s firehose, median; ${quick ? 'latency skipped in --quick' : `latency: ${paced.durationMs / 1000} s at ${paced.rate} messages/s per stream, market tick ${paced.tickIntervalMs} ms, exchange timestamp → callback`})\n`,
+    )
+    print(bookStreamTable(cpuRows, latencyRows))
   }
   if (only.has('aggregator')) {
     print('\n## 5. Aggregator (MarketView.ingest vs a plain loop)\n')
