@@ -130,18 +130,25 @@ describe('collect → NATS JetStream → worker group', () => {
       await worker.ready
     }
 
+    const trueTrades = (): Set<string> => {
+      const keys = new Set<string>()
+      for (const venue of VENUES) {
+        for (const symbol of SYMBOLS) {
+          for (const trade of sim.trueTrades(venue, symbol, 'spot'))
+            keys.add(`${venue}:${symbol}:${venueTradeId(venue, trade.id)}`)
+        }
+      }
+      return keys
+    }
     sim.market.start()
     await waitFor(() => victimConnection?.isClosed() === true, 'the victim worker to be killed')
+    // The market runs on after the kill until more than 100 trades exist (the survivors take the
+    // rest): waits on the count, not a fixed time, so a slow machine still gets a real workload.
     await new Promise((resolve) => setTimeout(resolve, 1_500))
+    await waitFor(() => trueTrades().size > 100, 'more than 100 true trades')
     sim.market.stop()
 
-    const truth = new Set<string>()
-    for (const venue of VENUES) {
-      for (const symbol of SYMBOLS) {
-        for (const trade of sim.trueTrades(venue, symbol, 'spot'))
-          truth.add(`${venue}:${symbol}:${venueTradeId(venue, trade.id)}`)
-      }
-    }
+    const truth = trueTrades()
     expect(truth.size).toBeGreaterThan(100)
     await waitFor(() => done.size >= truth.size, `${truth.size} trades to be consumed (have ${done.size})`)
     await new Promise((resolve) => setTimeout(resolve, 1_500))
