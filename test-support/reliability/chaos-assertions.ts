@@ -7,6 +7,7 @@ export function expectChaosHeld(result: ChaosResult, spec: ChaosVenueSpec, trade
   const context = `${spec.venue} chaos (seed ${result.seed}): ${JSON.stringify({
     faults: result.faults,
     worstStallDetectMs: result.worstStallDetectMs,
+    stallDetections: result.stallDetections,
     maxConnectionsInWindow: result.maxConnectionsInWindow,
     busiestWindowFaults: result.busiestWindowFaults,
     trades: result.trades,
@@ -16,8 +17,13 @@ export function expectChaosHeld(result: ChaosResult, spec: ChaosVenueSpec, trade
   for (const [kind, figures] of Object.entries(result.faults)) {
     expect(figures.recovered, `${kind}: ${context}`).toBe(figures.injected)
   }
-  if (result.faults.stall)
-    expect(result.worstStallDetectMs, context).toBeLessThanOrEqual(spec.stallLimitMs + 1_000)
+  // Each stall is found within the silence limit plus 1 s, plus the scheduler lateness seen while
+  // waiting (twice: the ping and the pong timer can each be late by it on a loaded machine).
+  if (result.faults.stall) {
+    expect(result.stallDetections.length, context).toBeGreaterThan(0)
+    for (const stall of result.stallDetections)
+      expect(stall.detectMs, context).toBeLessThanOrEqual(spec.stallLimitMs + 1_000 + 2 * stall.lagMs)
+  }
   expect(result.maxConnectionsInWindow, context).toBeLessThanOrEqual(spec.connectionLimit.count)
   expect(result.trades.duplicates, context).toBe(0)
   expect(result.trades.outOfOrder, context).toBe(0)

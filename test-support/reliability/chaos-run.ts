@@ -53,6 +53,12 @@ export interface ChaosResult {
   /** Worst stall detection time (ms from the stall's start to the stale/reconnecting status). */
   worstStallDetectMs: number
   stallsDetected: number
+  /**
+   * Each detected stall: detection time and the worst event-loop lateness the harness saw while
+   * waiting for it. The adapter's ping and pong timers run on the same loop, so a loaded machine
+   * delays detection by up to that lateness per timer; the bound allows for it, and only for it.
+   */
+  stallDetections: Array<{ detectMs: number; lagMs: number }>
   connections: number
   maxConnectionsInWindow: number
   connectionLimit: { count: number; windowMs: number }
@@ -172,6 +178,7 @@ export async function runChaos(
     faults: {},
     worstStallDetectMs: 0,
     stallsDetected: 0,
+    stallDetections: [],
     connections: 0,
     maxConnectionsInWindow: 0,
     connectionLimit: spec.connectionLimit,
@@ -288,17 +295,24 @@ export async function runChaos(
       if (kind === 'stall') {
         const detectDeadline = injectedAt + spec.stallLimitMs + 10_000
         let detectedAt: number | null = null
+        let lagMs = 0
         while (detectedAt === null && Date.now() < detectDeadline) {
           const found = statusLog
             .slice(statusMark)
             .find((status) => status.state === 'stale' || status.state === 'reconnecting')
           if (found) detectedAt = found.receivedAt
-          else await sleep(20)
+          else {
+            const sleptAt = Date.now()
+            await sleep(20)
+            lagMs = Math.max(lagMs, Date.now() - sleptAt - 20)
+          }
         }
         if (detectedAt === null) result.unrecovered.push(`round ${round}: stall never detected`)
         else {
+          const detectMs = Math.round(detectedAt - injectedAt)
           result.stallsDetected++
-          result.worstStallDetectMs = Math.max(result.worstStallDetectMs, Math.round(detectedAt - injectedAt))
+          result.worstStallDetectMs = Math.max(result.worstStallDetectMs, detectMs)
+          result.stallDetections.push({ detectMs, lagMs })
         }
       }
       const deadline = injectedAt + 45_000
@@ -398,6 +412,7 @@ export function summarizeChaos(result: ChaosResult): Record<string, unknown> {
     faultsRecovered: Object.values(result.faults).reduce((sum, figures) => sum + figures.recovered, 0),
     worstRecoverMs: Math.max(0, ...Object.values(result.faults).map((figures) => figures.worstRecoverMs)),
     worstStallDetectMs: result.worstStallDetectMs,
+    worstStallLagMs: Math.max(0, ...result.stallDetections.map((stall) => stall.lagMs)),
     stallsDetected: result.stallsDetected,
     connections: result.connections,
     maxConnectionsInWindow: result.maxConnectionsInWindow,
