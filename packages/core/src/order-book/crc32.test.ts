@@ -31,6 +31,13 @@ describe('crc32', () => {
     expect(crc32Bytes(bytes.subarray(4), crc32Bytes(bytes.subarray(0, 4)))).toBe(0xcbf43926)
   })
 
+  it('continues a CRC across strings, ASCII or not, as over their concatenation', () => {
+    expect(crc32('56789', crc32('1234'))).toBe(0xcbf43926)
+    expect(crc32('', crc32('123456789'))).toBe(0xcbf43926)
+    expect(crc32('x €5', crc32('prix:'))).toBe(crc32('prix:x €5'))
+    expect(crc32('€', crc32Bytes(Buffer.from('a')))).toBe(crc32Bytes(Buffer.from('a€', 'utf8')))
+  })
+
   it.each(['doc_example_1_more_than_25_levels', 'doc_example_2_less_than_25_levels', 'real_snapshot_2022'])(
     'reproduces the OKX vector %s as a signed int32',
     (name) => {

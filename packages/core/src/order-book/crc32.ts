@@ -17,24 +17,37 @@ function buildTable(): Uint32Array {
 
 /** CRC-32 of the bytes, continuing from `previous` (the CRC of the bytes before, default 0). Unsigned. */
 export function crc32Bytes(bytes: Uint8Array, previous = 0): number {
-  let crc = ~previous
-  for (let i = 0; i < bytes.length; i++) crc = TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8)
-  return ~crc >>> 0
+  return ~updateBytes(~previous, bytes) >>> 0
 }
 
 /**
- * CRC-32 (IEEE, as zlib's `crc32`) of the UTF-8 bytes of `text`, as an unsigned 32-bit integer.
+ * CRC-32 (IEEE, as zlib's `crc32`) of the UTF-8 bytes of `text`, as an unsigned 32-bit integer,
+ * continuing from `previous` (the CRC of the text before, default 0): `crc32(b, crc32(a))` equals
+ * `crc32(a + b)`, so a checksum over many strings needs no concatenation.
  * Use `crc32Signed` (or `value | 0`) where a venue publishes the checksum as a signed int32.
  */
-export function crc32(text: string): number {
-  let crc = -1
+export function crc32(text: string, previous = 0): number {
+  return ~updateText(~previous, text) >>> 0
+}
+
+/** Runs the register (the inverted CRC) over `bytes`. */
+function updateBytes(register: number, bytes: Uint8Array): number {
+  let crc = register
+  for (let i = 0; i < bytes.length; i++) crc = TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8)
+  return crc
+}
+
+/** Runs the register over the UTF-8 bytes of `text`. */
+function updateText(register: number, text: string): number {
+  let crc = register
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
-    // Non-ASCII text is rare here; encode it properly rather than hashing UTF-16 units.
-    if (code >= 0x80) return crc32Bytes(Buffer.from(text, 'utf8'))
+    // Non-ASCII text is rare here; encode the rest properly rather than hashing UTF-16 units
+    // (everything before `i` is ASCII, so `i` starts a character).
+    if (code >= 0x80) return updateBytes(crc, Buffer.from(text.slice(i), 'utf8'))
     crc = TABLE[(crc ^ code) & 0xff]! ^ (crc >>> 8)
   }
-  return ~crc >>> 0
+  return crc
 }
 
 /** CRC-32 of the UTF-8 bytes of `text` as a signed int32 (the form OKX publishes). */

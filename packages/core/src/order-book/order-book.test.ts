@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { readFixture } from '../../../../test-support/fixtures'
 import { ConfigError } from '../errors'
+import { crc32Signed } from './crc32'
 import { OrderBook } from './order-book'
 import type { RawLevel } from './order-book-types'
 
@@ -279,8 +280,34 @@ describe('OrderBook', () => {
         ],
       )
       expect(book.checksumString()).toBe('10:1:11:2:12:3')
+      expect(book.okxChecksum()).toBe(crc32Signed('10:1:11:2:12:3'))
       book.clear()
       expect(book.checksumString()).toBe('')
+      expect(book.okxChecksum()).toBe(0)
+    })
+
+    it('equals the CRC of the checksum string across chunk boundaries, depths and edits (property)', () => {
+      const levelArb = fc.tuple(
+        fc.integer({ min: 1, max: 5000 }).map((ticks) => (ticks / 4).toString()),
+        fc.integer({ min: 0, max: 1000 }).map((lots) => (lots / 100).toFixed(2)),
+      )
+      fc.assert(
+        fc.property(
+          fc.array(levelArb, { maxLength: 300 }),
+          fc.array(levelArb, { maxLength: 300 }),
+          fc.array(fc.tuple(fc.boolean(), levelArb), { maxLength: 60 }),
+          fc.integer({ min: 1, max: 200 }),
+          (bids, asks, edits, depth) => {
+            const book = new OrderBook()
+            book.applySnapshot(bids, asks)
+            for (const [isBid, [price, size]] of edits) book.applyLevel(isBid ? 'bid' : 'ask', price, size)
+            for (const levels of [depth, 25]) {
+              expect(book.okxChecksum(levels)).toBe(crc32Signed(book.checksumString(levels)))
+            }
+          },
+        ),
+        { numRuns: 200 },
+      )
     })
   })
 

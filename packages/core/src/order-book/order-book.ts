@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors'
 import type { BookLevel } from '../events'
-import { crc32Signed } from './crc32'
+import { crc32 } from './crc32'
 import type { BookSide, OrderBookOptions, OrderBookView, RawLevel } from './order-book-types'
 import { parseWireDecimal } from './parse-decimal'
 
@@ -31,6 +31,8 @@ interface Level {
 }
 
 const CHUNK_MAX = 64
+/** Between the fields of the OKX checksum string. */
+const SEPARATOR = ':'
 const CHUNK_HALF = CHUNK_MAX >>> 1
 
 function compareRank(a: Level, b: Level): number {
@@ -349,9 +351,51 @@ export class OrderBook implements OrderBookView {
     return parts.join(':')
   }
 
-  /** CRC-32 of `checksumString(levels)` as a signed int32, as OKX publishes it. */
+  /**
+   * CRC-32 of `checksumString(levels)` as a signed int32, as OKX publishes it. Runs the CRC over the
+   * level strings and separators as it walks both sides, so no string or array is built per message.
+   */
   okxChecksum(levels = 25): number {
-    return crc32Signed(this.checksumString(levels))
+    const bidChunks = this.bids.chunks
+    const askChunks = this.asks.chunks
+    let bidChunk = 0
+    let bidIndex = 0
+    let askChunk = 0
+    let askIndex = 0
+    let crc = 0
+    let first = true
+    for (let row = 0; row < levels; row++) {
+      let bid: Level | undefined
+      while (bidChunk < bidChunks.length) {
+        const chunk = bidChunks[bidChunk]!
+        if (bidIndex < chunk.length) {
+          bid = chunk[bidIndex++]
+          break
+        }
+        bidChunk++
+        bidIndex = 0
+      }
+      let ask: Level | undefined
+      while (askChunk < askChunks.length) {
+        const chunk = askChunks[askChunk]!
+        if (askIndex < chunk.length) {
+          ask = chunk[askIndex++]
+          break
+        }
+        askChunk++
+        askIndex = 0
+      }
+      if (bid === undefined && ask === undefined) break
+      if (bid !== undefined) {
+        crc = crc32(bid.rawSize, crc32(SEPARATOR, crc32(bid.rawPrice, first ? crc : crc32(SEPARATOR, crc))))
+        first = false
+      }
+      if (ask !== undefined) {
+        crc = crc32(ask.rawSize, crc32(SEPARATOR, crc32(ask.rawPrice, first ? crc : crc32(SEPARATOR, crc))))
+        first = false
+      }
+    }
+    return crc | 0
   }
 
   private loadSide(side: SideLevels, raw: readonly RawLevel[], sign: 1 | -1): void {
