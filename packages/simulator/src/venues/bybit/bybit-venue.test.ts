@@ -289,8 +289,11 @@ describe('bybit simulator: keepalive and lifetime', () => {
     const client = await connect('/v5/public/linear')
     client.send({ op: 'subscribe', args: ['orderbook.1.BTCUSDT'] })
     await client.next(has('"topic":"orderbook.1.'))
-    // No market steps: nothing changes, so the top of book is re-sent (3 s × timeScale 0.01).
-    await sleep(200)
+    // No market steps: nothing changes, so the top of book is re-sent (3 s × timeScale 0.01). Waits
+    // for the re-send itself (bounded), not a fixed time a loaded machine might not give it.
+    const deadline = Date.now() + 10_000
+    while (client.frames.filter(has('"topic":"orderbook.1.')).length < 2 && Date.now() < deadline)
+      await sleep(20)
     const frames = client.frames.filter(has('"topic":"orderbook.1.')).map(parse)
     expect(frames.length).toBeGreaterThanOrEqual(2)
     expect(new Set(frames.map((frame) => (frame.data as { u: number }).u)).size).toBe(1)
