@@ -7,8 +7,9 @@ import type { ChaosVenueSpec } from './chaos-run'
 
 // Accelerated soak: the simulator in firehose mode (the market steps as fast as the client drains)
 // feeds one adapter subscribed to book, trades, bbo and ticker on three symbols; every
-// `reconnectEvery` frames the connection is dropped. At each reconnect boundary (after a GC) the run
-// samples heap, active handles by type, timers and open sockets: all must stay flat.
+// `reconnectEvery` frames the connection is dropped. At each reconnect boundary (after a GC, and once
+// in-flight resources have settled) the run samples heap, active handles by type, timers and open
+// sockets: all must stay flat.
 
 export interface SoakSample {
   frames: number
@@ -44,6 +45,49 @@ function countResources(): Record<string, number> {
   const counts: Record<string, number> = {}
   for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] ?? 0) + 1
   return counts
+}
+
+/** Polls for the settle wait: counts unchanged over this many polls count as settled. */
+const SETTLE_POLL_MS = 25
+const SETTLE_STABLE_POLLS = 4
+const SETTLE_LIMIT_MS = 3_000
+
+/**
+ * Resource counts once transient ones are gone. At a sample boundary some resources are
+ * legitimately in flight: a REST request on undici's pooled keep-alive socket is ref'd (and has
+ * its timer) only while the request runs, and a replaced connection may still be finishing its
+ * close. Waits (bounded) until the counts hold still and, once a baseline exists, none is above
+ * it; a real leak never comes back down, so it still shows after the wait.
+ */
+async function settledResources(
+  baseline: Record<string, number> | undefined,
+): Promise<Record<string, number>> {
+  const deadline = Date.now() + SETTLE_LIMIT_MS
+  let counts = countResources()
+  let stable = 0
+  while (Date.now() < deadline) {
+    await sleep(SETTLE_POLL_MS)
+    const next = countResources()
+    stable = sameCounts(counts, next) ? stable + 1 : 0
+    counts = next
+    if (stable >= SETTLE_STABLE_POLLS && withinBaseline(counts, baseline)) break
+  }
+  return counts
+}
+
+function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
+  const types = new Set([...Object.keys(a), ...Object.keys(b)])
+  for (const type of types) if ((a[type] ?? 0) !== (b[type] ?? 0)) return false
+  return true
+}
+
+function withinBaseline(
+  counts: Record<string, number>,
+  baseline: Record<string, number> | undefined,
+): boolean {
+  if (baseline === undefined) return true
+  for (const [type, count] of Object.entries(counts)) if (count > (baseline[type] ?? 0)) return false
+  return true
 }
 
 function median(values: number[]): number {
@@ -99,7 +143,8 @@ export async function runSoak(
     // Samples are taken only once every connection is back, so they compare like with like.
     const steadyConnections = module.connectionCount
     let nextDrop = options.reconnectEvery
-    while (module.sentFrames - base < options.frames) {
+    // Every drop due within the frame budget happens, even when reconnects ran late behind the firehose.
+    while (module.sentFrames - base < options.frames || nextDrop <= options.frames) {
       await sleep(50)
       maxSimConnections = Math.max(maxSimConnections, module.connectionCount)
       if (module.sentFrames - base < nextDrop) continue
@@ -115,10 +160,11 @@ export async function runSoak(
       )
         await sleep(20)
       collectGarbage()
+      const resources = await settledResources(samples[1]?.resources)
       samples.push({
         frames: module.sentFrames - base,
         heapUsedMb: Math.round((process.memoryUsage().heapUsed / 1_048_576) * 10) / 10,
-        resources: countResources(),
+        resources,
         simConnections: module.connectionCount,
       })
     }

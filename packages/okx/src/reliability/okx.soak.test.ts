@@ -1,4 +1,7 @@
+import type { Socket } from 'node:net'
+import { connect } from 'node:net'
 import { describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
 import { isFullRun, reliabilitySeed, reportFigure } from '../../../../test-support/reliability/run-mode'
 import { runSoak } from '../../../../test-support/reliability/soak-run'
 import { okxChaosSpec } from './okx-chaos-spec'
@@ -28,5 +31,32 @@ describe('okx soak', () => {
     for (const [type, growth] of Object.entries(result.resourceGrowth))
       expect(growth, type).toBeLessThanOrEqual(1)
     expect(result.droppedEventErrors).toBe(0)
+  })
+
+  // Control for the harness: the soak waits for in-flight resources to settle before sampling, and
+  // that wait must not hide a real leak. One extra TCP connection per WebSocket, never closed.
+  it('a socket leaked per connection still shows as growth', { timeout: 120_000 }, async () => {
+    const leaked: Socket[] = []
+    class LeakyWebSocket extends WebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args)
+        const url = new URL(String(args[0]))
+        leaked.push(connect(Number(url.port), url.hostname))
+      }
+    }
+    try {
+      const result = await runSoak(
+        { ...okxChaosSpec, WebSocket: LeakyWebSocket as typeof okxChaosSpec.WebSocket },
+        {
+          frames: 30_000,
+          reconnectEvery: 6_000,
+          seed: reliabilitySeed(),
+          symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'],
+        },
+      )
+      expect(result.resourceGrowth.TCPSocketWrap).toBeGreaterThan(1)
+    } finally {
+      for (const socket of leaked) socket.destroy()
+    }
   })
 })
