@@ -124,7 +124,9 @@ describe('the dashboard in a real terminal (tmux)', () => {
   it('shows every venue with prices and the consolidated row; q quits with exit 0', {
     timeout: CHILD_TEST_TIMEOUT_MS,
   }, async () => {
-    const command = `cd '${packageDir}' && NO_COLOR=1 '${tsx}' src/bin.ts watch BTC/USDT ETH/USDT --sim; echo "EXIT=$?"; sleep 120`
+    // CI=0: ink draws only the final frame when it thinks it runs in CI (CI=true in .ci/run); the
+    // pane is a real terminal, as a user's would be.
+    const command = `cd '${packageDir}' && CI=0 NO_COLOR=1 '${tsx}' src/bin.ts watch BTC/USDT ETH/USDT --sim; echo "EXIT=$?"; sleep 120`
     execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '140', '-y', '50', command])
     // An empty screen when the pane is not readable for a moment; the wait reports what it last saw.
     const screen = (): string => {
