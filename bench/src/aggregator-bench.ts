@@ -1,6 +1,6 @@
 // 5. Aggregator: events/s through MarketView.ingest for 4 venues × 50 symbols (90 % bbo, 10 %
 // trades, a random walk with normal cross-venue noise), against the floor of a plain loop that reads
-// the same events' prices. Absorbs packages/aggregator/src/market-view.bench.ts.
+// the same events' prices.
 import { createMarketView } from '@tickmesh/aggregator'
 import type { MarketEvent, VenueId } from '@tickmesh/core'
 import { markdownTable, ns, rate, ratio } from './format'
