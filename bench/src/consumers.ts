@@ -2,8 +2,8 @@
 // (counting frames, or JSON.parse-ing them), a tickmesh adapter (user callback per trade event) and
 // ccxt pro's watchTrades with only its URLs pointed at the producer and the simulator.
 import type { VenueId } from '@tickmesh/core'
-import * as ccxt from 'ccxt'
 import { WebSocket } from 'ws'
+import { ccxtClient, type ProExchange } from '../../packages/simulator/src/third-party/ccxt-sim-client'
 import { nowMs } from './measure'
 import type { Producer, StatusResult } from './producer/start-producer'
 import { isoToMs, type StreamChannel, stampOf } from './producer/trade-frames'
@@ -198,78 +198,9 @@ export async function runBareWs(
   }
 }
 
-export type ProExchange = InstanceType<typeof ccxt.pro.binance>
-
-/**
- * The simulator's made-up Coinbase account (packages/simulator coinbase-sim-auth.ts, also the shared
- * fixtures' derived test vector): ccxt signs its level2 book subscription, as the real venue requires.
- */
-export const COINBASE_SIM_ACCOUNT = {
-  apiKey: 'tickmesh-sim-coinbase-key',
-  secret: 'c2VjcmV0LWtleS1mb3ItdGVzdGluZw==',
-  passphrase: 'tickmesh-sim-passphrase',
-} as const
-
-/** A ccxt pro client with only its URLs pointed at the simulator (or the producer); `signed` adds the sim's Coinbase account. */
-export function ccxtClient(
-  venue: VenueId,
-  ws: string,
-  rest: string,
-  signed = false,
-): { exchange: ProExchange; symbol: string } {
-  const common = { enableRateLimit: false, timeout: 10_000 }
-  switch (venue) {
-    case 'binance':
-      return {
-        symbol: 'BTC/USDT',
-        exchange: new ccxt.pro.binance({
-          ...common,
-          urls: { api: { public: `${rest}/api/v3`, ws: { spot: `${ws}/ws` } } },
-          options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false },
-        }),
-      }
-    case 'bybit':
-      return {
-        symbol: 'BTC/USDT',
-        exchange: new ccxt.pro.bybit({
-          ...common,
-          urls: {
-            api: {
-              public: rest,
-              spot: rest,
-              ws: { public: { spot: `${ws}/v5/public/spot`, linear: `${ws}/v5/public/linear` } },
-            },
-          },
-          options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false },
-        }) as unknown as ProExchange,
-      }
-    case 'okx':
-      return {
-        symbol: 'BTC/USDT',
-        exchange: new ccxt.pro.okx({
-          ...common,
-          urls: { api: { rest, ws: `${ws}/ws/v5` } },
-          options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false },
-        }) as unknown as ProExchange,
-      }
-    case 'coinbase':
-      return {
-        symbol: 'BTC/USD',
-        exchange: new ccxt.pro.coinbaseexchange({
-          ...common,
-          urls: { api: { public: rest, private: rest, ws } },
-          ...(signed
-            ? {
-                apiKey: COINBASE_SIM_ACCOUNT.apiKey,
-                secret: COINBASE_SIM_ACCOUNT.secret,
-                password: COINBASE_SIM_ACCOUNT.passphrase,
-              }
-            : {}),
-          has: { fetchCurrencies: false },
-        }) as unknown as ProExchange,
-      }
-  }
-}
+// The ccxt client wiring and the simulator's Coinbase test account live with the simulator.
+export { COINBASE_SIM_ACCOUNT } from '../../packages/simulator/src/venues/coinbase/coinbase-sim-auth'
+export { ccxtClient, type ProExchange }
 
 /** The send stamp of a ccxt trade or ticker, from the raw message ccxt keeps in `info`. */
 function ccxtStamp(

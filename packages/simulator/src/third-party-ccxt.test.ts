@@ -1,75 +1,15 @@
 import type { VenueId } from '@tickmesh/core'
-import * as ccxt from 'ccxt'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type Simulator, startSimulator } from './server/start-simulator'
 import { priceOf, sizeOf } from './shared/format-decimal'
 import type { SimInstrument } from './sim-types'
-import { COINBASE_SIM_ACCOUNT } from './venues/coinbase/coinbase-sim-auth'
+import { ccxtClient, type ProExchange } from './third-party/ccxt-sim-client'
 import { venueFactory } from './venues/index'
 
 // A third-party client written against the real venues (ccxt pro) with only its URLs changed must
 // receive a ticker, trades and an order book from each simulated venue.
 
-type ProExchange = InstanceType<typeof ccxt.pro.binance>
-
-function clientFor(venue: VenueId, ws: string, rest: string): { exchange: ProExchange; symbol: string } {
-  const common = { enableRateLimit: false, timeout: 10_000 }
-  switch (venue) {
-    case 'binance':
-      return {
-        symbol: 'BTC/USDT',
-        exchange: new ccxt.pro.binance({
-          ...common,
-          urls: { api: { public: `${rest}/api/v3`, ws: { spot: `${ws}/ws` } } },
-          options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false },
-        }),
-      }
-    case 'bybit':
-      return {
-        symbol: 'BTC/USDT',
-        exchange: new ccxt.pro.bybit({
-          ...common,
-          urls: {
-            api: {
-              public: rest,
-              spot: rest,
-              ws: { public: { spot: `${ws}/v5/public/spot`, linear: `${ws}/v5/public/linear` } },
-            },
-          },
-          options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false },
-        }) as unknown as ProExchange,
-      }
-    case 'okx':
-      return {
-        symbol: 'BTC/USDT',
-        exchange: new ccxt.pro.okx({
-          ...common,
-          urls: { api: { rest, ws: `${ws}/ws/v5` } },
-          options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false },
-        }) as unknown as ProExchange,
-      }
-    case 'coinbase':
-      return {
-        symbol: 'BTC/USD',
-        exchange: new ccxt.pro.coinbaseexchange({
-          ...common,
-          urls: { api: { public: rest, private: rest, ws } },
-          // ccxt signs its level2 subscription (the real level2 channel needs auth): use the simulator's account.
-          apiKey: COINBASE_SIM_ACCOUNT.apiKey,
-          secret: COINBASE_SIM_ACCOUNT.secret,
-          password: COINBASE_SIM_ACCOUNT.passphrase,
-          // The simulator has no /currencies endpoint; markets come from /products.
-          has: { fetchCurrencies: false },
-        }) as unknown as ProExchange,
-      }
-  }
-}
-
-/**
- * Venue-module gaps that stop ccxt today, with the reason (remove an entry once the module is fixed).
- * Binance: ccxt connects to `/ws/<n>` (`/ws/0`), which real Binance accepts as a plain `/ws`
- * connection; the simulated Binance closes it with 1008 "Invalid request: invalid stream".
- */
+/** Venue-module gaps that stop ccxt today, with the reason (remove an entry once the module is fixed). */
 const KNOWN_GAPS: Partial<Record<VenueId, string>> = {}
 
 let simulator: Simulator | null = null
@@ -88,7 +28,7 @@ describe('ccxt pro against the simulator', () => {
       async () => {
         simulator = await startSimulator({ venues: [venue], seed: 4, market: { tradeProbability: 0.9 } })
         const endpoints = simulator.venues[venue]
-        const client = clientFor(venue, endpoints.ws, endpoints.rest)
+        const client = ccxtClient(venue, endpoints.ws, endpoints.rest, true)
         exchange = client.exchange
         // ccxt needs an http agent for plain ws:// URLs.
         await exchange.loadHttpProxyAgent()
